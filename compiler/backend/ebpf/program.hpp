@@ -1,0 +1,50 @@
+// An eBPF program as the eBPF backend produces it and the loader and the ELF
+// writer consume it.  Our own instruction type (not <linux/bpf.h>'s struct
+// bpf_insn, whose name clashes with libpcap's); encode() gives kernel bytes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fcap::ebpf {
+
+struct Insn {
+    std::uint8_t code = 0;
+    std::uint8_t dst = 0;  // 4 bits
+    std::uint8_t src = 0;  // 4 bits
+    std::int16_t off = 0;
+    std::int32_t imm = 0;
+    bool operator==(const Insn&) const = default;
+};
+
+enum class Target : std::uint8_t {
+    socket,  // BPF_PROG_TYPE_SOCKET_FILTER: returns snaplen / 0; ELF section "socket"
+    xdp,     // BPF_PROG_TYPE_XDP: XDP_DROP on match (XDP_PASS with invert); ELF section "xdp"
+};
+
+// The per-CPU counter map every program carries: BPF_MAP_TYPE_PERCPU_ARRAY,
+// one entry, key u32 0, value struct { u64 packets, bytes, matched_packets,
+// matched_bytes; } described in BTF.  Map name in the ELF: "fcap_counters".
+struct Counters {
+    std::uint64_t packets = 0;
+    std::uint64_t bytes = 0;
+    std::uint64_t matched_packets = 0;
+    std::uint64_t matched_bytes = 0;
+};
+
+// An instruction that loads the counter map's address (BPF_LD_IMM64 with
+// src = BPF_PSEUDO_MAP_FD): the loader patches in a map fd, the ELF writer
+// emits a relocation against the map symbol.
+struct MapRef {
+    std::size_t insn_index = 0;  // index of the first half of the ld_imm64
+};
+
+struct Program {
+    Target target = Target::socket;
+    std::vector<Insn> insns;
+    std::vector<MapRef> map_refs;
+    std::string license = "GPL";  // helpers such as bpf_skb_load_bytes want a GPL-compatible license
+};
+
+}  // namespace fcap::ebpf
