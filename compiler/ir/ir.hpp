@@ -11,7 +11,9 @@
 //
 // Semantics, which every pass and backend keeps (they are libpcap's
 // bpf_filter semantics, which is the reference):
-//   * All arithmetic is unsigned 32-bit and wraps.
+//   * All arithmetic is unsigned 32-bit and wraps, except a load's address:
+//     k + value(index) is computed without wrapping (as bpf_filter's bounds
+//     checks do), so `ip[0xfffffff5]` is past the end, never byte 3.
 //   * Evaluating a Load whose bytes are not all inside the captured packet
 //     ends the program at once and rejects the packet (returns 0), whatever
 //     the surrounding logic: "libpcap: a load past the captured end rejects
