@@ -1,0 +1,82 @@
+#include "driver/compile.hpp"
+
+#include "backend/cbpf/emit.hpp"
+#include "opt/pipeline.hpp"
+#include "parse/parse.hpp"
+#include "sema/sema.hpp"
+
+#include <algorithm>
+
+namespace fcap {
+
+namespace {
+
+bool wants_dump(const CompileOptions& options, std::string_view pass) {
+    return options.trace != nullptr &&
+           std::any_of(options.dump_after.begin(), options.dump_after.end(),
+                       [&](const std::string& p) { return p == pass || p == "all"; });
+}
+
+// True when the program returns 0 whatever the packet.
+bool rejects_everything(const ir::Program& p) {
+    const auto* ret = std::get_if<ir::Return>(&p.blocks[p.entry].end);
+    return ret && p.blocks[p.entry].assigns.empty() && p.exprs.is_constant(ret->value) &&
+           p.exprs[ret->value].k == 0;
+}
+
+}  // namespace
+
+std::optional<ir::Program> compile_to_ir(std::string_view expression, const CompileOptions& options,
+                                         diag::Sink& sink) {
+    auto parsed = parse::parse(expression, sink);
+    if (!parsed) return std::nullopt;
+    sema::Options sema_options;
+    sema_options.dlt = options.dlt;
+    sema_options.snaplen = options.snaplen;
+    sema::Facts facts;
+    auto program = sema::analyze(*parsed, sema_options, sink, &facts);
+    if (!program) return std::nullopt;
+    if (wants_dump(options, "sema")) *options.trace += "# after sema\n" + ir::print(*program);
+    if (!options.optimize) return program;
+    opt::optimize(*program, [&](std::string_view pass, const ir::Program& p) {
+        if (wants_dump(options, pass)) *options.trace += "# after " + std::string(pass) + "\n" + ir::print(p);
+    });
+    // libpcap refuses, when optimizing, a filter that can match nothing.
+    if (!facts.libpcap_skips_optimizer && rejects_everything(*program)) {
+        sink.error(diag::Span{0, expression.size()}, "expression rejects all packets",
+                   "no packet can satisfy every part of it; check for contradictions such as `tcp and udp`");
+        return std::nullopt;
+    }
+    return program;
+}
+
+std::optional<std::vector<cbpf::Insn>> compile_cbpf(std::string_view expression, const CompileOptions& options,
+                                                    diag::Sink& sink) {
+    auto program = compile_to_ir(expression, options, sink);
+    if (!program) return std::nullopt;
+    auto code = cbpf::emit(*program, sink);
+    if (!code) return std::nullopt;
+    if (code->size() > cbpf::max_kernel_insns) {
+        std::string message = "the classic BPF program has " + std::to_string(code->size()) +
+                              " instructions, more than the kernel's limit of " +
+                              std::to_string(cbpf::max_kernel_insns);
+        std::string hint = "the eBPF targets (--target socket or xdp) have room for it";
+        if (options.kernel_limit_is_error) {
+            sink.error(std::move(message), std::move(hint));
+            return std::nullopt;
+        }
+        sink.warning(std::move(message), std::move(hint));
+    }
+    return code;
+}
+
+std::string join_words(const std::vector<std::string>& words) {
+    std::string out;
+    for (const auto& w : words) {
+        if (!out.empty()) out += ' ';
+        out += w;
+    }
+    return out;
+}
+
+}  // namespace fcap
