@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what is missing (needs root), builds, and runs fcc on a bundled
+# example: compile a filter, then prove on a bundled capture what it matches.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh
+expr='tcp and dst port 7070'
+echo "\$ build/bin/fcc -d -- '$expr'"
+build/bin/fcc -d -- "$expr"
+if [[ -f tests/pcaps/ethernet_mix.pcap ]]; then
+  echo
+  echo "\$ build/bin/fcc -r tests/pcaps/ethernet_mix.pcap -- 'tcp[tcpflags] & tcp-syn != 0'"
+  build/bin/fcc -r tests/pcaps/ethernet_mix.pcap -- 'tcp[tcpflags] & tcp-syn != 0'
+fi
