@@ -59,7 +59,8 @@ PredId Analyzer::encapsulation(const ast::Encapsulation& e, diag::Span where) {
         if (e.value) {
             if (*e.value > 0xffff)
                 return error(where, "PPPoE session " + std::to_string(*e.value) + " is greater than 65535");
-            session = all(session, masked_cmp(Region::network, 2, 2, *e.value, 0xffff));
+            // libpcap loads the first PPPoE word and masks the session id out of it.
+            session = all(session, masked_cmp(Region::network, 0, 4, *e.value, 0xffff));
         }
         // A PPP header follows the 6-byte PPPoE header; from here on the
         // link layer is PPP.
