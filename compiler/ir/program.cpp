@@ -1,0 +1,57 @@
+#include "ir/ir.hpp"
+
+#include <algorithm>
+
+namespace fcap::ir {
+
+BlockId Program::add_block(Block b) {
+    blocks.push_back(std::move(b));
+    return BlockId(blocks.size() - 1);
+}
+
+BlockId Program::add_return(std::uint32_t value) {
+    Block b;
+    b.end = Return{exprs.constant(value)};
+    return add_block(std::move(b));
+}
+
+BlockId Program::add_branch(CmpOp op, ExprId lhs, ExprId rhs, BlockId if_true, BlockId if_false) {
+    Block b;
+    b.end = Branch{op, lhs, rhs, if_true, if_false};
+    return add_block(std::move(b));
+}
+
+std::vector<BlockId> successors(const Block& b) {
+    if (const auto* br = std::get_if<Branch>(&b.end)) return {br->if_true, br->if_false};
+    if (const auto* j = std::get_if<Jump>(&b.end)) return {j->target};
+    return {};
+}
+
+std::vector<BlockId> Program::topological_order() const {
+    std::vector<BlockId> post;
+    if (entry == no_block) return post;
+    // Iterative DFS: deep programs (hundreds of terms) must not overflow the stack.
+    std::vector<std::uint8_t> state(blocks.size(), 0);  // 0 new, 1 open, 2 done
+    std::vector<std::pair<BlockId, std::size_t>> stack;
+    stack.push_back({entry, 0});
+    state[entry] = 1;
+    while (!stack.empty()) {
+        auto& [b, next] = stack.back();
+        auto succ = successors(blocks[b]);
+        if (next < succ.size()) {
+            BlockId s = succ[next++];
+            if (s < blocks.size() && state[s] == 0) {
+                state[s] = 1;
+                stack.push_back({s, 0});
+            }
+            continue;
+        }
+        state[b] = 2;
+        post.push_back(b);
+        stack.pop_back();
+    }
+    std::reverse(post.begin(), post.end());
+    return post;
+}
+
+}  // namespace fcap::ir
