@@ -1,0 +1,16 @@
+// Lowers an IR program to classic BPF.
+#pragma once
+
+#include "backend/cbpf/insn.hpp"
+#include "diag/diagnostics.hpp"
+#include "ir/ir.hpp"
+
+#include <optional>
+#include <vector>
+
+namespace fcap::cbpf {
+
+// Errors (too many scratch registers needed) go to `sink`.
+std::optional<std::vector<Insn>> emit(const ir::Program& program, diag::Sink& sink);
+
+}  // namespace fcap::cbpf
