@@ -191,10 +191,12 @@ struct LinkSpecific : x3::position_tagged {
 struct Not;
 struct Paren;
 
+// Primitive comes first: a variant default-constructs its first type,
+// which must not be recursive.
 using Term = x3::variant<
+    Primitive,
     x3::forward_ast<Not>,
     x3::forward_ast<Paren>,
-    Primitive,
     BareId,
     Relation,
     ProtoAbbrev,

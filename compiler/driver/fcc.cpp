@@ -1,0 +1,122 @@
+#include "driver/fcc.hpp"
+
+#include "backend/cbpf/format.hpp"
+#include "driver/compile.hpp"
+#include "parse/parse.hpp"
+#include "sema/link_layer.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace fcap::fcc {
+
+namespace {
+
+const char* examples = R"(examples:
+  fcc -d 'tcp and dst port 7070'            tcpdump -d listing
+  fcc -ddd -- 'icmp[icmptype] = icmp-echo'  tcpdump -ddd form, for --from-cbpf or SO_ATTACH_FILTER
+  fcc --dlt LINUX_SLL -d 'ip6 and udp'       for a Linux cooked capture (-i any)
+  fcc --dump-ir 'vlan 10 and host 10.0.0.1'  the IR after optimization
+  fcc -O0 -d 'port 53'                       without the optimizer
+  fcc -- '-1 + ip[0] = 4'                    an expression that begins with '-'
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"fcc: compile tcpdump / pcap-filter(7) expressions to classic BPF and eBPF"};
+    app.footer(examples);
+    int dump_level = 0;
+    bool d1 = false, d2 = false, d3 = false, no_opt = false, dump_ast = false, dump_ir = false;
+    std::uint32_t snaplen = 262144;
+    std::string dlt_name = "EN10MB", file;
+    std::vector<std::string> dump_after, words;
+    app.add_flag("-d", d1, "print the program as tcpdump -d does");
+    app.add_flag("--dd,-D", d2, "print the program as tcpdump -dd does (C array)");
+    app.add_flag("--ddd", d3, "print the program as tcpdump -ddd does (decimal)");
+    app.add_flag("--O0", no_opt, "turn the optimizer off");
+    app.add_option("-s,--snaplen", snaplen, "the value a match returns (default 262144)");
+    app.add_option("--dlt,-y", dlt_name, "link type: EN10MB (default), RAW, IPV4, IPV6, LINUX_SLL, LINUX_SLL2");
+    app.add_option("-F", file, "read the expression from FILE");
+    app.add_flag("--dump-ast", dump_ast, "print the syntax tree");
+    app.add_flag("--dump-ir", dump_ir, "print the IR after optimization");
+    app.add_option("--dump-after", dump_after, "print the IR after PASS (sema, a pass name, or all)");
+    app.add_option("expression", words, "the filter expression (words are joined with spaces)");
+
+    // tcpdump spells them -dd, -ddd and -O0; CLI11 wants long options for
+    // multi-letter names, so rewrite those words before parsing.
+    std::vector<std::string> args;
+    bool rest = false;
+    for (int i = argc - 1; i >= 1; --i) args.push_back(argv[i]);
+    for (auto& a : args) {
+        if (rest) continue;
+        if (a == "--") rest = true;
+        else if (a == "-dd") a = "--dd";
+        else if (a == "-ddd") a = "--ddd";
+        else if (a == "-O0") a = "--O0";
+    }
+    try {
+        app.parse(std::move(args));
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    dump_level = d3 ? 3 : d2 ? 2 : 1;
+
+    std::string expression;
+    if (!file.empty()) {
+        std::ifstream in(file);
+        if (!in) {
+            std::cerr << "fcc: error: cannot read " << file << "\n";
+            return 2;
+        }
+        std::stringstream ss;
+        ss << in.rdbuf();
+        expression = ss.str();
+        for (auto& c : expression)
+            if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+    } else {
+        expression = join_words(words);
+    }
+
+    CompileOptions options;
+    options.dlt = sema::link_type_from_name(dlt_name);
+    if (options.dlt < 0) {
+        std::cerr << "fcc: error: unknown link type '" << dlt_name << "'\n  hint: use one of "
+                  << sema::supported_link_types() << "\n";
+        return 2;
+    }
+    options.snaplen = snaplen;
+    options.optimize = !no_opt;
+    std::string trace;
+    options.trace = &trace;
+    options.dump_after = dump_after;
+
+    diag::Sink sink;
+    if (dump_ast) {
+        auto parsed = parse::parse(expression, sink);
+        if (!parsed) {
+            sink.print(std::cerr, "fcc", expression);
+            return 1;
+        }
+        std::cout << parse::dump(*parsed);
+        return 0;
+    }
+    if (dump_ir) {
+        auto program = compile_to_ir(expression, options, sink);
+        sink.print(std::cerr, "fcc", expression);
+        if (!program) return 1;
+        std::cout << trace << ir::print(*program);
+        return 0;
+    }
+    auto code = compile_cbpf(expression, options, sink);
+    sink.print(std::cerr, "fcc", expression);
+    std::cerr << trace;
+    if (!code) return 1;
+    std::cout << cbpf::dump(*code, dump_level);
+    return 0;
+}
+
+}  // namespace fcap::fcc

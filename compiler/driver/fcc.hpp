@@ -1,0 +1,5 @@
+#pragma once
+
+namespace fcap::fcc {
+int main(int argc, char** argv);
+}
