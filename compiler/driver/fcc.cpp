@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -50,14 +51,17 @@ int main(int argc, char** argv) {
     // multi-letter names, so rewrite those words before parsing.
     std::vector<std::string> args;
     bool rest = false;
-    for (int i = argc - 1; i >= 1; --i) args.push_back(argv[i]);
-    for (auto& a : args) {
-        if (rest) continue;
-        if (a == "--") rest = true;
-        else if (a == "-dd") a = "--dd";
-        else if (a == "-ddd") a = "--ddd";
-        else if (a == "-O0") a = "--O0";
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (!rest) {
+            if (a == "--") rest = true;
+            else if (a == "-dd") a = "--dd";
+            else if (a == "-ddd") a = "--ddd";
+            else if (a == "-O0") a = "--O0";
+        }
+        args.push_back(std::move(a));
     }
+    std::reverse(args.begin(), args.end());  // CLI11 takes them last first
     try {
         app.parse(std::move(args));
     } catch (const CLI::ParseError& e) {

@@ -5,6 +5,7 @@ namespace fcap::ir {
 std::size_t ExprNodeHash::operator()(const ExprNode& n) const noexcept {
     std::size_t h = std::size_t(n.kind) | std::size_t(n.op) << 8 | std::size_t(n.size) << 16;
     h = h * 0x9e3779b97f4a7c15ull ^ n.k;
+    h = h * 0x9e3779b97f4a7c15ull ^ n.k2;
     h = h * 0x9e3779b97f4a7c15ull ^ n.a;
     h = h * 0x9e3779b97f4a7c15ull ^ n.b;
     return h;
@@ -75,6 +76,17 @@ ExprId ExprPool::ancillary(std::uint32_t code) {
     return intern(n);
 }
 
+ExprId ExprPool::protochain(bool ipv6, std::uint32_t network, std::uint32_t wanted, ExprId first, ExprId offset) {
+    ExprNode n;
+    n.kind = ExprKind::protochain;
+    n.size = ipv6 ? 6 : 4;
+    n.k = network;
+    n.k2 = wanted;
+    n.a = first;
+    n.b = offset;
+    return intern(n);
+}
+
 bool ExprPool::can_fail(ExprId id) const {
     const ExprNode& n = nodes_[id];
     switch (n.kind) {
@@ -83,7 +95,8 @@ bool ExprPool::can_fail(ExprId id) const {
     case ExprKind::var: return false;
     case ExprKind::load:
     case ExprKind::ip_header_len:
-    case ExprKind::ancillary: return true;
+    case ExprKind::ancillary:
+    case ExprKind::protochain: return true;
     case ExprKind::neg: return can_fail(n.a);
     case ExprKind::binary:
         if ((n.op == BinOp::div || n.op == BinOp::mod) &&
@@ -100,7 +113,8 @@ bool ExprPool::reads_var(ExprId id) const {
     case ExprKind::var: return true;
     case ExprKind::load: return n.a != no_expr && reads_var(n.a);
     case ExprKind::neg: return reads_var(n.a);
-    case ExprKind::binary: return reads_var(n.a) || reads_var(n.b);
+    case ExprKind::binary:
+    case ExprKind::protochain: return reads_var(n.a) || reads_var(n.b);
     default: return false;
     }
 }

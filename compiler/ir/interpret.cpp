@@ -46,6 +46,24 @@ private:
         return true;
     }
 
+    // libpcap loops until it finds the protocol or a load fails; an AH that
+    // points at itself would loop forever there, so the walk is bounded.
+    bool walk(const ExprNode& n, std::uint32_t& out) const {
+        std::uint32_t proto, x;
+        if (!eval(n.a, proto) || !eval(n.b, x)) return false;
+        for (int steps = 0; steps < 65536; ++steps) {
+            if (proto == n.k2 || proto == 59) break;
+            bool extension = n.size == 6 && (proto == 0 || proto == 60 || proto == 43 || proto == 44);
+            if (!extension && proto != 51) break;
+            std::uint32_t next, len;
+            if (!load(std::uint64_t(n.k) + x, 1, next) || !load(std::uint64_t(n.k) + x + 1, 1, len)) return false;
+            x = extension ? (len + 1) * 8 + x : (len + 2) * 4;
+            proto = next;
+        }
+        out = proto;
+        return true;
+    }
+
     bool eval(ExprId id, std::uint32_t& out) const {
         const ExprNode& n = p_.exprs[id];
         switch (n.kind) {
@@ -79,6 +97,7 @@ private:
             if (!eval(n.a, a) || !eval(n.b, b)) return false;
             return fold(n.op, a, b, out);
         }
+        case ExprKind::protochain: return walk(n, out);
         }
         return false;
     }

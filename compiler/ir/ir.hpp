@@ -54,6 +54,12 @@ enum class ExprKind : std::uint8_t {
     neg,            // -a
     var,            // the current value of variable k
     ancillary,      // Linux SKF_AD_* extension k (k is the offset from SKF_AD_OFF)
+    // libpcap's protochain walk: starting with next-header a at offset b
+    // (from the network header at k), skip IPv6 extension headers (size 6)
+    // and AH (sizes 4 and 6) until protocol k2, "no next header" (59) or
+    // anything else; the value is the protocol it stopped at.  AH sets the
+    // offset to the AH length alone, as libpcap's code does.
+    protochain,
 };
 
 enum class BinOp : std::uint8_t { add, sub, mul, div, mod, band, bor, bxor, lsh, rsh };
@@ -63,6 +69,7 @@ struct ExprNode {
     BinOp op = BinOp::add;    // binary only
     std::uint8_t size = 0;    // load only: 1, 2 or 4
     std::uint32_t k = 0;      // constant value, load offset, var id, ancillary code
+    std::uint32_t k2 = 0;     // protochain only: the protocol looked for
     ExprId a = no_expr;
     ExprId b = no_expr;
 
@@ -85,6 +92,7 @@ public:
     ExprId neg(ExprId a);
     ExprId var(VarId v);
     ExprId ancillary(std::uint32_t code);
+    ExprId protochain(bool ipv6, std::uint32_t network, std::uint32_t wanted, ExprId first, ExprId offset);
     ExprId intern(const ExprNode& node);
 
     const ExprNode& operator[](ExprId id) const { return nodes_[id]; }

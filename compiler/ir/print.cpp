@@ -59,6 +59,9 @@ std::string print_expr(const ExprPool& pool, ExprId id) {
         return "P[" + at + ":" + std::to_string(n.size) + "]";
     }
     case ExprKind::neg: return "-(" + print_expr(pool, n.a) + ")";
+    case ExprKind::protochain:
+        return std::string(n.size == 6 ? "ip6" : "ip") + "chain(" + std::to_string(n.k2) + ", " +
+               print_expr(pool, n.a) + ", " + print_expr(pool, n.b) + ")";
     case ExprKind::binary:
         return "(" + print_expr(pool, n.a) + " " + op_text(n.op) + " " + print_expr(pool, n.b) + ")";
     }

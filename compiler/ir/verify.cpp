@@ -16,7 +16,8 @@ std::string check_expr(const Program& p, ExprId id, std::size_t depth = 0) {
     case ExprKind::var:
         return n.k < p.var_count ? "" : "variable v" + std::to_string(n.k) + " past var_count";
     case ExprKind::neg: return check_expr(p, n.a, depth + 1);
-    case ExprKind::binary: {
+    case ExprKind::binary:
+    case ExprKind::protochain: {
         std::string e = check_expr(p, n.a, depth + 1);
         return e.empty() ? check_expr(p, n.b, depth + 1) : e;
     }

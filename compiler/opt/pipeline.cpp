@@ -1,9 +1,22 @@
 #include "opt/pipeline.hpp"
 
+#include "opt/fold_constants.hpp"
+#include "opt/merge_blocks.hpp"
+#include "opt/remove_unreachable.hpp"
+#include "opt/simplify_branches.hpp"
+#include "opt/thread_jumps.hpp"
+
 namespace fcap::opt {
 
 const std::vector<PassInfo>& default_pipeline() {
-    static const std::vector<PassInfo> passes = {};
+    static const std::vector<PassInfo> passes = {
+        {"fold_constants", fold_constants},
+        {"simplify_branches", simplify_branches},
+        {"thread_jumps", thread_jumps},
+        {"simplify_branches", simplify_branches},
+        {"merge_blocks", merge_blocks},
+        {"remove_unreachable", remove_unreachable},
+    };
     return passes;
 }
 

@@ -180,11 +180,14 @@ struct id_parser : x3::parser<id_parser> {
         std::string_view w = s.substr(0, n);
         if (words::is_keyword(w) && words::number(w, id.number) != words::NumberResult::ok) return false;
         switch (words::number(w, id.number)) {
-        case words::NumberResult::ok: id.kind = ast::IdKind::number; break;
+        case words::NumberResult::ok:
+            id.kind = words::is_mac(w) && w.find('.') != std::string_view::npos ? ast::IdKind::mac : ast::IdKind::number;
+            break;
         case words::NumberResult::overflow: throw number_overflow{std::size_t(last - first), std::string(w)};
         case words::NumberResult::not_a_number:
-            if (words::is_dotted(w)) id.kind = ast::IdKind::ipv4;
-            else if (words::is_mac(w)) id.kind = ast::IdKind::mac;
+            // `0011.2233.4455` is a MAC address for libpcap, not a dotted number.
+            if (words::is_mac(w)) id.kind = ast::IdKind::mac;
+            else if (words::is_dotted(w)) id.kind = ast::IdKind::ipv4;
             else if (w.find('-') != std::string_view::npos && std::isdigit(static_cast<unsigned char>(w[0])))
                 id.kind = ast::IdKind::portrange;
             else id.kind = ast::IdKind::name;

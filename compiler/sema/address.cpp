@@ -89,9 +89,9 @@ PredId Analyzer::host(std::uint32_t addr, std::uint32_t mask, std::optional<ast:
         return hostop(*this, dir, where, [&](bool src) {
             PredId type = linktype(ethertype);
             if (type == bad) return bad;
-            // A zero mask compares nothing; libpcap's optimizer drops the load.
-            PredId match = mask == 0 ? preds_.always()
-                                     : masked_cmp(Region::network, src ? src_off : dst_off, 4, addr, mask);
+            // A zero mask compares nothing: libpcap still loads the word
+            // (its optimizer then drops the load; fold_constants does too).
+            PredId match = masked_cmp(Region::network, src ? src_off : dst_off, 4, addr, mask);
             return all(type, match);
         });
     };
@@ -149,11 +149,14 @@ PredId Analyzer::host6(const std::array<std::uint8_t, 16>& addr, const std::arra
         std::uint32_t offset = src ? 8 : 24;
         PredId result = linktype(ethertype_ip6);
         if (result == bad) return bad;
-        for (int i = 0; i < 4; ++i) {
-            std::uint32_t m = word(mask, i);
-            if (m == 0) continue;  // libpcap's optimizer drops `and #0` comparisons
-            result = all(result, masked_cmp(Region::network, offset + 4 * i, 4, word(addr, i), m));
+        // From the last word to the first, each `and`ed in front, as
+        // libpcap's gen_hostop6 builds it: the first word is tested first.
+        PredId words = bad;
+        for (int i = 3; i >= 0; --i) {
+            PredId w = masked_cmp(Region::network, offset + 4 * std::uint32_t(i), 4, word(addr, i), word(mask, i));
+            words = words == bad ? w : all(w, words);
         }
+        result = all(result, words);
         return result;
     });
 }

@@ -100,14 +100,11 @@ PredId Analyzer::byte_op(const ast::ByteOp& b, diag::Span where) {
     }
 }
 
-// `protochain N`: follow the IPv6 extension headers (and AH, in IPv4 too)
-// to the header of protocol N.  libpcap emits a loop with a backward jump,
-// which only its userland interpreter runs; fcap unrolls it to
-// protochain_depth headers, enough for any real packet (a longer chain is
-// a miss; see docs/divergences.md).  libpcap's AH step sets the offset to
-// the AH length alone, forgetting the headers before it; so does fcap.
+// `protochain N`: follow IPv6 extension headers (and AH, in IPv4 too) to
+// the header of protocol N, as an IR walk (ir::ExprKind::protochain) that
+// each backend lowers to a loop: libpcap's own code loops with a backward
+// jump.
 PredId Analyzer::protochain(std::uint32_t v, std::optional<ast::Proto> proto, diag::Span where) {
-    constexpr int protochain_depth = 8;
     auto& pool = program_.exprs;
     if (!proto) {
         PredId v4 = protochain(v, ast::Proto::ip, where);
@@ -121,37 +118,11 @@ PredId Analyzer::protochain(std::uint32_t v, std::optional<ast::Proto> proto, di
     bool v6 = *proto == ast::Proto::ip6;
     PredId type = linktype(v6 ? 0x86dd : 0x0800);
     if (type == bad) return bad;
-
-    ir::VarId next = program_.add_var(), offset = program_.add_var(), saved = program_.add_var();
     std::uint32_t nl = layout_.payload.constant + layout_.network;
-    ir::ExprId a = pool.var(next), x = pool.var(offset);
-    auto is = [&](std::uint32_t value) { return preds_.test(ir::CmpOp::eq, a, pool.constant(value)); };
-    ir::ExprId header_next = pool.load(1, nl, x);
-    ir::ExprId header_len = pool.load(1, nl + 1, x);
-    PredId extension_step = preds_.assign({
-        {saved, header_next},
-        {offset, pool.binary(ir::BinOp::add,
-                             pool.binary(ir::BinOp::mul, pool.binary(ir::BinOp::add, header_len, pool.constant(1)),
-                                         pool.constant(8)),
-                             x)},
-        {next, pool.var(saved)},
-    });
-    PredId ah_step = preds_.assign({
-        {saved, header_next},
-        {offset, pool.binary(ir::BinOp::mul, pool.binary(ir::BinOp::add, header_len, pool.constant(2)),
-                             pool.constant(4))},
-        {next, pool.var(saved)},
-    });
-    PredId step = all(is(51), ah_step);
-    if (v6) {
-        PredId extension = any(is(0), any(is(60), any(is(43), is(44))));
-        step = any(all(extension, extension_step), step);
-    }
-    PredId chain = preds_.never();
-    for (int i = 0; i < protochain_depth; ++i) chain = any(is(v), all(negate(is(59)), all(step, chain)));
     ir::ExprId first = v6 ? pool.load(1, nl + 6) : pool.load(1, nl + 9);
     ir::ExprId start = v6 ? pool.constant(40) : ip_header_length();
-    return all(type, all(preds_.assign({{next, first}, {offset, start}}), chain));
+    ir::ExprId walk = pool.protochain(v6, nl, v, first, start);
+    return all(type, preds_.test(ir::CmpOp::eq, walk, pool.constant(v)));
 }
 
 }  // namespace fcap::sema

@@ -53,8 +53,17 @@ private:
         item.insn = insn;
         item.target_true = if_true;
         item.target_false = if_false;
+        item.labels = std::move(pending_labels_);
+        pending_labels_.clear();
         code_.push_back(std::move(item));
     }
+    // A label for the next instruction put.
+    int label_here() {
+        int l = next_label_++;
+        pending_labels_.push_back(l);
+        return l;
+    }
+    void gen_protochain(const ir::ExprNode& n);
     bool clobbers_x(ExprId e) const;
     bool direct_x(ExprId e) const;
     void gen_a(ExprId e);
@@ -75,6 +84,7 @@ private:
     std::map<std::uint32_t, int> ret_labels_;
     int next_label_ = 0;
     std::uint32_t temps_in_use_ = 0;
+    std::vector<int> pending_labels_;
     bool failed_ = false;
 };
 
@@ -108,7 +118,8 @@ bool Emitter::clobbers_x(ExprId e) const {
     case ExprKind::packet_len:
     case ExprKind::var:
     case ExprKind::ancillary: return false;
-    case ExprKind::ip_header_len: return true;
+    case ExprKind::ip_header_len:
+    case ExprKind::protochain: return true;
     case ExprKind::load: return n.a != ir::no_expr && !pool_.is_constant(n.a);
     case ExprKind::neg: return clobbers_x(n.a);
     case ExprKind::binary: return !pool_.is_constant(n.b) || clobbers_x(n.a);
@@ -205,6 +216,7 @@ void Emitter::gen_a(ExprId e) {
         gen_a(n.a);
         put(stmt(cls::alu | alu::neg));
         break;
+    case ExprKind::protochain: gen_protochain(n); break;
     case ExprKind::binary: {
         std::uint16_t op = alu_op(n.op);
         if (pool_.is_constant(n.b)) {
@@ -234,6 +246,62 @@ void Emitter::gen_a(ExprId e) {
     }
     }
     state_.a = e;
+}
+
+// libpcap's protochain loop: A holds the protocol, X the offset of the
+// header from the network header; extension headers and AH loop back.  The
+// backward `ja` runs in libpcap's interpreter; the kernel's classic checker
+// refuses it, as it refuses libpcap's own protochain code.
+void Emitter::gen_protochain(const ir::ExprNode& n) {
+    int slot = temp();
+    gen_x(n.b);
+    if (clobbers_x(n.a)) {
+        int first = temp();
+        gen_a(n.b);
+        put(stmt(cls::st, std::uint32_t(first)));
+        gen_a(n.a);
+        put(stmt(cls::ldx | size::w | mode::mem, std::uint32_t(first)));
+        free_temp();
+    } else {
+        gen_a(n.a);
+    }
+    int exit = next_label_++, extension = next_label_++, ah = next_label_++;
+    auto jeq = [&](std::uint32_t k, int t, int f) { put_jump(stmt(cls::jmp | jmp::jeq | src::k, k), t, f); };
+    int loop = label_here();
+    int next = next_label_++;
+    jeq(n.k2, exit, next);
+    pending_labels_.push_back(next);
+    next = next_label_++;
+    jeq(59, exit, next);
+    pending_labels_.push_back(next);
+    if (n.size == 6) {
+        for (std::uint32_t h : {0u, 60u, 43u}) {
+            next = next_label_++;
+            jeq(h, extension, next);
+            pending_labels_.push_back(next);
+        }
+        next = next_label_++;
+        jeq(44, extension, next);
+        pending_labels_.push_back(next);
+    }
+    jeq(51, ah, exit);
+    auto step = [&](int label, std::uint32_t plus, std::uint32_t times, bool add_offset) {
+        pending_labels_.push_back(label);
+        put(stmt(cls::ld | size::b | mode::ind, n.k));
+        put(stmt(cls::st, std::uint32_t(slot)));
+        put(stmt(cls::ld | size::b | mode::ind, n.k + 1));
+        put(stmt(cls::alu | alu::add | src::k, plus));
+        put(stmt(cls::alu | alu::mul | src::k, times));
+        if (add_offset) put(stmt(cls::alu | alu::add | src::x));
+        put(stmt(cls::misc | miscop::tax));
+        put(stmt(cls::ld | size::w | mode::mem, std::uint32_t(slot)));
+        put_jump(stmt(cls::jmp | jmp::ja), loop, -1);
+    };
+    if (n.size == 6) step(extension, 1, 8, true);
+    step(ah, 2, 4, false);
+    pending_labels_.push_back(exit);
+    free_temp();
+    state_.x = ir::no_expr;
 }
 
 static std::uint16_t jump_op(ir::CmpOp op) {

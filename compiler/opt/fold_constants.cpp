@@ -1,0 +1,121 @@
+// Folds what libpcap's optimizer folds, and no more, because folding can
+// drop a load and so change the verdict on a truncated packet:
+//   * constant arithmetic; x+0, x-0, x|0, x^0, x<<0, x>>0, x*1, x/1 -> x;
+//     x&0, x*0 -> 0; x&0xffffffff -> x;
+//   * a load at a constant index becomes an absolute load, its offset
+//     wrapping at 2^32 as libpcap's folded `ld [k]` does (so after
+//     optimization `ip[0xfffffff5]` reads byte 3, as libpcap's code does);
+//   * a comparison of two constants becomes a jump.
+// Division and modulo by a constant 0 stay: they reject at run time.
+#include "opt/fold_constants.hpp"
+
+#include <unordered_map>
+
+namespace fcap::opt {
+
+namespace {
+
+class Folder {
+public:
+    explicit Folder(ir::Program& p) : p_(p), pool_(p.exprs) {}
+
+    ir::ExprId fold(ir::ExprId id) {
+        if (id == ir::no_expr) return id;
+        if (auto it = memo_.find(id); it != memo_.end()) return it->second;
+        ir::ExprId out = rewrite(id);
+        memo_.emplace(id, out);
+        return out;
+    }
+
+private:
+    ir::ExprId rewrite(ir::ExprId id) {
+        ir::ExprNode n = pool_[id];
+        switch (n.kind) {
+        case ir::ExprKind::load: {
+            if (n.a == ir::no_expr) return id;
+            ir::ExprId index = fold(n.a);
+            if (pool_.is_constant(index)) return pool_.load(n.size, n.k + pool_[index].k);
+            return index == n.a ? id : pool_.load(n.size, n.k, index);
+        }
+        case ir::ExprKind::neg: {
+            ir::ExprId a = fold(n.a);
+            if (pool_.is_constant(a)) return pool_.constant(0u - pool_[a].k);
+            return a == n.a ? id : pool_.neg(a);
+        }
+        case ir::ExprKind::binary: {
+            ir::ExprId a = fold(n.a), b = fold(n.b);
+            bool ca = pool_.is_constant(a), cb = pool_.is_constant(b);
+            if (ca && cb) {
+                std::uint32_t v;
+                if (ir::fold(n.op, pool_[a].k, pool_[b].k, v)) return pool_.constant(v);
+            }
+            if (cb) {
+                std::uint32_t k = pool_[b].k;
+                switch (n.op) {
+                case ir::BinOp::add:
+                case ir::BinOp::sub:
+                case ir::BinOp::bor:
+                case ir::BinOp::bxor:
+                case ir::BinOp::lsh:
+                case ir::BinOp::rsh:
+                    if (k == 0) return a;
+                    break;
+                case ir::BinOp::mul:
+                    if (k == 1) return a;
+                    if (k == 0) return pool_.constant(0);
+                    break;
+                case ir::BinOp::div:
+                    if (k == 1) return a;
+                    break;
+                case ir::BinOp::band:
+                    if (k == 0xffffffffu) return a;
+                    if (k == 0) return pool_.constant(0);
+                    break;
+                default: break;
+                }
+            }
+            if (ca && pool_[a].k == 0 && (n.op == ir::BinOp::add || n.op == ir::BinOp::bor || n.op == ir::BinOp::bxor))
+                return b;
+            if (ca && pool_[a].k == 1 && n.op == ir::BinOp::mul) return b;
+            if (a == n.a && b == n.b) return id;
+            return pool_.binary(n.op, a, b);
+        }
+        default: return id;
+        }
+    }
+
+    ir::Program& p_;
+    ir::ExprPool& pool_;
+    std::unordered_map<ir::ExprId, ir::ExprId> memo_;
+};
+
+}  // namespace
+
+bool fold_constants(ir::Program& program) {
+    Folder folder(program);
+    bool changed = false;
+    auto update = [&](ir::ExprId& e) {
+        ir::ExprId f = folder.fold(e);
+        if (f != e) {
+            e = f;
+            changed = true;
+        }
+    };
+    for (auto& block : program.blocks) {
+        for (auto& a : block.assigns) update(a.value);
+        if (auto* r = std::get_if<ir::Return>(&block.end)) {
+            update(r->value);
+        } else if (auto* br = std::get_if<ir::Branch>(&block.end)) {
+            update(br->lhs);
+            update(br->rhs);
+            if (program.exprs.is_constant(br->lhs) && program.exprs.is_constant(br->rhs)) {
+                bool taken = ir::compare(br->op, program.exprs[br->lhs].k, program.exprs[br->rhs].k);
+                block.end = ir::Jump{taken ? br->if_true : br->if_false};
+                changed = true;
+            }
+        }
+    }
+    return changed;
+}
+
+}  // namespace fcap::opt
