@@ -35,6 +35,12 @@ private:
             if (n.a == ir::no_expr) return id;
             ir::ExprId index = fold(n.a);
             if (pool_.is_constant(index)) return pool_.load(n.size, n.k + pool_[index].k);
+            // ld [x + k] with x = e + c: libpcap folds c into k (wrapping).
+            const ir::ExprNode& in = pool_[index];
+            if (in.kind == ir::ExprKind::binary && in.op == ir::BinOp::add) {
+                if (pool_.is_constant(in.a)) return pool_.load(n.size, n.k + pool_[in.a].k, in.b);
+                if (pool_.is_constant(in.b)) return pool_.load(n.size, n.k + pool_[in.b].k, in.a);
+            }
             return index == n.a ? id : pool_.load(n.size, n.k, index);
         }
         case ir::ExprKind::neg: {
@@ -108,6 +114,13 @@ bool fold_constants(ir::Program& program) {
         } else if (auto* br = std::get_if<ir::Branch>(&block.end)) {
             update(br->lhs);
             update(br->rhs);
+            // (x & k) == 0 is jset #k with the targets swapped, as libpcap emits it.
+            const auto& lhs = program.exprs[br->lhs];
+            if (br->op == ir::CmpOp::eq && program.exprs.is_constant(br->rhs) && program.exprs[br->rhs].k == 0 &&
+                lhs.kind == ir::ExprKind::binary && lhs.op == ir::BinOp::band && program.exprs.is_constant(lhs.b)) {
+                *br = ir::Branch{ir::CmpOp::set, lhs.a, lhs.b, br->if_false, br->if_true};
+                changed = true;
+            }
             if (program.exprs.is_constant(br->lhs) && program.exprs.is_constant(br->rhs)) {
                 bool taken = ir::compare(br->op, program.exprs[br->lhs].k, program.exprs[br->rhs].k);
                 block.end = ir::Jump{taken ? br->if_true : br->if_false};

@@ -2,6 +2,7 @@
 
 #include "opt/fold_constants.hpp"
 #include "opt/merge_blocks.hpp"
+#include "opt/pullup.hpp"
 #include "opt/remove_unreachable.hpp"
 #include "opt/simplify_branches.hpp"
 #include "opt/thread_jumps.hpp"
@@ -16,6 +17,7 @@ const std::vector<PassInfo>& default_pipeline() {
         {"simplify_branches", simplify_branches},
         {"merge_blocks", merge_blocks},
         {"remove_unreachable", remove_unreachable},
+        {"pullup", pullup},
     };
     return passes;
 }

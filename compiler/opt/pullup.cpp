@@ -1,0 +1,151 @@
+// `host a or b` becomes "P[26] == a, P[26] == b, P[30] == a, P[30] == b"
+// with one load of each word.  The reordering decides which loads a
+// truncated packet meets, so it follows libpcap's or_pullup/and_pullup
+// step by step: the chain runs along the false (or true) edges from a block
+// whose predecessors all test one value; its first test of another value
+// is where a later test of the first value is moved to; every block moved
+// over must share the chain's other target and be dominated by its start.
+#include "opt/pullup.hpp"
+
+#include <vector>
+
+namespace fcap::opt {
+
+namespace {
+
+class Pullup {
+public:
+    explicit Pullup(ir::Program& p) : p_(p) {}
+
+    bool run() {
+        analyze();
+        bool changed = false;
+        touched_.assign(p_.blocks.size(), false);
+        // Leaves first, as libpcap walks its levels.
+        for (auto it = order_.rbegin(); it != order_.rend(); ++it) {
+            if (touched_[*it]) continue;
+            if (pull(*it, false) || pull(*it, true)) changed = true;
+        }
+        return changed;
+    }
+
+private:
+    void analyze() {
+        order_ = p_.topological_order();
+        std::size_t n = p_.blocks.size();
+        rank_.assign(n, -1);
+        for (std::size_t i = 0; i < order_.size(); ++i) rank_[order_[i]] = int(i);
+        preds_.assign(n, {});
+        for (ir::BlockId b : order_)
+            for (ir::BlockId s : ir::successors(p_.blocks[b])) preds_[s].push_back(b);
+        idom_.assign(n, ir::no_block);
+        for (ir::BlockId b : order_) {
+            if (b == p_.entry) continue;
+            ir::BlockId d = ir::no_block;
+            for (ir::BlockId q : preds_[b]) {
+                if (d == ir::no_block) {
+                    d = q;
+                    continue;
+                }
+                ir::BlockId x = q;
+                while (x != d) {
+                    while (rank_[x] > rank_[d]) x = idom_[x];
+                    while (rank_[d] > rank_[x]) d = idom_[d];
+                }
+            }
+            idom_[b] = d;
+        }
+    }
+
+    bool dominates(ir::BlockId a, ir::BlockId b) const {
+        for (int steps = 0; b != ir::no_block && steps < 4096; ++steps) {
+            if (b == a) return true;
+            if (rank_[b] < rank_[a]) return false;
+            b = idom_[b];
+        }
+        return false;
+    }
+
+    const ir::Branch* branch(ir::BlockId b) const {
+        const auto& block = p_.blocks[b];
+        if (!block.assigns.empty()) return nullptr;
+        return std::get_if<ir::Branch>(&block.end);
+    }
+    ir::Branch* branch(ir::BlockId b) {
+        auto& block = p_.blocks[b];
+        if (!block.assigns.empty()) return nullptr;
+        return std::get_if<ir::Branch>(&block.end);
+    }
+
+    // `along_true`: and_pullup (the chain follows true edges and shares
+    // the false target); otherwise or_pullup.
+    bool pull(ir::BlockId b, bool along_true) {
+        const ir::Branch* start = branch(b);
+        if (!start || preds_[b].empty()) return false;
+        auto next = [&](const ir::Branch* br) { return along_true ? br->if_true : br->if_false; };
+        auto other = [&](const ir::Branch* br) { return along_true ? br->if_false : br->if_true; };
+        // Every predecessor must test one value.
+        ir::ExprId value = ir::no_expr;
+        for (ir::BlockId q : preds_[b]) {
+            const ir::Branch* br = branch(q);
+            if (!br) return false;
+            if (value == ir::no_expr) value = br->lhs;
+            else if (br->lhs != value) return false;
+        }
+        ir::BlockId shared = other(start);
+        // Down the chain while it tests `value`: the first other test is `diff`.
+        bool at_top = true;
+        ir::BlockId diff_parent = ir::no_block, diff = b;
+        for (int steps = 0;; ++steps) {
+            const ir::Branch* br = branch(diff);
+            if (!br || other(br) != shared || !dominates(b, diff) || steps > 4096) return false;
+            if (br->lhs != value) break;
+            diff_parent = diff;
+            diff = next(br);
+            at_top = false;
+        }
+        // Further down, a test of `value` again: it moves up.
+        ir::BlockId same_parent = diff, same = next(branch(diff));
+        for (int steps = 0;; ++steps) {
+            const ir::Branch* br = branch(same);
+            if (!br || other(br) != shared || !dominates(b, same) || steps > 4096) return false;
+            if (br->lhs == value) break;
+            same_parent = same;
+            same = next(br);
+        }
+        for (ir::BlockId x : {b, diff, same, same_parent})
+            if (touched_[x]) return false;
+        ir::Branch* moved = branch(same);
+        ir::Branch* parent = branch(same_parent);
+        (along_true ? parent->if_true : parent->if_false) = next(moved);
+        (along_true ? moved->if_true : moved->if_false) = diff;
+        if (at_top) {
+            for (ir::BlockId q : preds_[b]) {
+                ir::Branch* br = branch(q);
+                if (br->if_true == b) br->if_true = same;
+                if (br->if_false == b) br->if_false = same;
+                touched_[q] = true;
+            }
+            if (p_.entry == b) p_.entry = same;
+        } else {
+            ir::Branch* dp = branch(diff_parent);
+            (along_true ? dp->if_true : dp->if_false) = same;
+            touched_[diff_parent] = true;
+        }
+        for (ir::BlockId x : {b, diff, same, same_parent}) touched_[x] = true;
+        return true;
+    }
+
+    ir::Program& p_;
+    std::vector<ir::BlockId> order_;
+    std::vector<int> rank_;
+    std::vector<std::vector<ir::BlockId>> preds_;
+    std::vector<ir::BlockId> idom_;
+    std::vector<bool> touched_;
+};
+
+}  // namespace
+
+bool pullup(ir::Program& program) { return Pullup(program).run(); }
+
+}  // namespace fcap::opt
