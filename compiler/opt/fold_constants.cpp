@@ -121,6 +121,21 @@ bool fold_constants(ir::Program& program) {
                 *br = ir::Branch{ir::CmpOp::set, lhs.a, lhs.b, br->if_false, br->if_true};
                 changed = true;
             }
+            // (x + c) == d is x == d - c; likewise - and ^ (bijections, so
+            // only for equality).
+            for (int rounds = 0; rounds < 8 && br->op == ir::CmpOp::eq && program.exprs.is_constant(br->rhs); ++rounds) {
+                const auto& l = program.exprs[br->lhs];
+                if (l.kind != ir::ExprKind::binary || !program.exprs.is_constant(l.b)) break;
+                std::uint32_t c = program.exprs[l.b].k, d = program.exprs[br->rhs].k, v;
+                if (l.op == ir::BinOp::add) v = d - c;
+                else if (l.op == ir::BinOp::sub) v = d + c;
+                else if (l.op == ir::BinOp::bxor) v = d ^ c;
+                else break;
+                ir::ExprId x = l.a;
+                br->rhs = program.exprs.constant(v);
+                br->lhs = x;
+                changed = true;
+            }
             if (program.exprs.is_constant(br->lhs) && program.exprs.is_constant(br->rhs)) {
                 bool taken = ir::compare(br->op, program.exprs[br->lhs].k, program.exprs[br->rhs].k);
                 block.end = ir::Jump{taken ? br->if_true : br->if_false};

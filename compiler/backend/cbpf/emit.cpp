@@ -11,6 +11,7 @@
 
 #include "backend/cbpf/ops.hpp"
 
+#include <algorithm>
 #include <map>
 #include <unordered_map>
 
@@ -85,6 +86,9 @@ private:
     int next_label_ = 0;
     std::uint32_t temps_in_use_ = 0;
     std::vector<int> pending_labels_;
+    std::vector<std::size_t> fragments_;  // where each block's code starts
+    std::size_t ret_start_ = 0;            // where the shared rets start
+    void merge_tails();
     bool failed_ = false;
 };
 
@@ -414,8 +418,10 @@ std::optional<std::vector<Insn>> Emitter::run() {
             put_jump(stmt(cls::jmp | jmp::ja), -2, -1);
         }
         code_[first].labels.push_back(block_label(b));
+        fragments_.push_back(first);
         exit_state[b] = state_;
     }
+    ret_start_ = code_.size();
     for (const auto& [value, label] : ret_labels_) {
         put(stmt(cls::ret | rval::k, value));
         code_.back().labels.push_back(label);
@@ -424,7 +430,64 @@ std::optional<std::vector<Insn>> Emitter::run() {
     return resolve();
 }
 
+// Blocks whose code is the same instructions going to the same places
+// become one, even when they compare different values: `jeq #0x11` after
+// the IPv4 protocol load and after the IPv6 one (libpcap's code shares
+// these too).  The last copy stays, so every jump to it is still forward.
+void Emitter::merge_tails() {
+    if (fragments_.empty()) return;
+    std::vector<std::size_t> ends(fragments_.size());
+    for (std::size_t i = 0; i < fragments_.size(); ++i)
+        ends[i] = i + 1 < fragments_.size() ? fragments_[i + 1] : ret_start_;
+    std::vector<int> alias(std::size_t(next_label_) + 1, -1);
+    auto canon = [&](int l) {
+        while (l >= 0 && alias[std::size_t(l)] >= 0) l = alias[std::size_t(l)];
+        return l;
+    };
+    auto ends_flow = [&](std::size_t i) {
+        if (ends[i] == fragments_[i]) return false;
+        const Insn& last = code_[ends[i] - 1].insn;
+        return (last.code & 0x07) == cls::ret || (last.code & 0x07) == cls::jmp;
+    };
+    std::vector<bool> dead(fragments_.size(), false);
+    for (bool changed = true; changed;) {
+        changed = false;
+        std::map<std::vector<std::uint64_t>, std::size_t> seen;
+        for (std::size_t r = fragments_.size(); r-- > 0;) {
+            if (dead[r] || !ends_flow(r) || code_[fragments_[r]].labels.size() != 1) continue;
+            // A fragment the one before it falls into must stay where it is.
+            if (r > 0 && !dead[r - 1] && !ends_flow(r - 1)) continue;
+            std::vector<std::uint64_t> sig;
+            bool plain = true;
+            for (std::size_t i = fragments_[r]; i < ends[r]; ++i) {
+                if (i > fragments_[r] && !code_[i].labels.empty()) plain = false;
+                const Item& it = code_[i];
+                sig.push_back(std::uint64_t(it.insn.code) << 32 | it.insn.k);
+                sig.push_back(std::uint64_t(std::uint32_t(canon(it.target_true))) << 32 |
+                              std::uint32_t(canon(it.target_false)));
+            }
+            if (!plain) continue;
+            auto [pos, inserted] = seen.try_emplace(sig, r);
+            if (inserted) continue;
+            alias[std::size_t(code_[fragments_[r]].labels[0])] = code_[fragments_[pos->second]].labels[0];
+            dead[r] = true;
+            changed = true;
+        }
+    }
+    std::vector<Item> kept;
+    for (std::size_t i = 0; i < code_.size(); ++i) {
+        auto f = std::upper_bound(fragments_.begin(), fragments_.end(), i);
+        if (f != fragments_.begin() && i < ret_start_ && dead[std::size_t(f - fragments_.begin()) - 1]) continue;
+        Item it = code_[i];
+        it.target_true = it.target_true >= 0 ? canon(it.target_true) : it.target_true;
+        it.target_false = it.target_false >= 0 ? canon(it.target_false) : it.target_false;
+        kept.push_back(std::move(it));
+    }
+    code_ = std::move(kept);
+}
+
 std::vector<Insn> Emitter::resolve() {
+    merge_tails();
     // An empty block's placeholder `ja` to the next instruction: drop it,
     // moving its labels on.
     for (std::size_t i = 0; i < code_.size(); ++i) {
