@@ -13,9 +13,15 @@ std::size_t ExprNodeHash::operator()(const ExprNode& n) const noexcept {
 
 ExprId ExprPool::intern(const ExprNode& node) {
     auto [it, inserted] = index_.try_emplace(node, ExprId(nodes_.size()));
-    if (inserted) nodes_.push_back(node);
+    if (inserted) {
+        nodes_.push_back(node);
+        flags_.push_back(std::uint8_t((compute_can_fail(node) ? 1 : 0) | (compute_reads_var(node) ? 2 : 0)));
+    }
     return it->second;
 }
+
+bool ExprPool::can_fail(ExprId id) const { return flags_[id] & 1; }
+bool ExprPool::reads_var(ExprId id) const { return flags_[id] & 2; }
 
 ExprId ExprPool::constant(std::uint32_t k) {
     ExprNode n;
@@ -87,8 +93,7 @@ ExprId ExprPool::protochain(bool ipv6, std::uint32_t network, std::uint32_t want
     return intern(n);
 }
 
-bool ExprPool::can_fail(ExprId id) const {
-    const ExprNode& n = nodes_[id];
+bool ExprPool::compute_can_fail(const ExprNode& n) const {
     switch (n.kind) {
     case ExprKind::constant:
     case ExprKind::packet_len:
@@ -107,8 +112,7 @@ bool ExprPool::can_fail(ExprId id) const {
     return true;
 }
 
-bool ExprPool::reads_var(ExprId id) const {
-    const ExprNode& n = nodes_[id];
+bool ExprPool::compute_reads_var(const ExprNode& n) const {
     switch (n.kind) {
     case ExprKind::var: return true;
     case ExprKind::load: return n.a != no_expr && reads_var(n.a);

@@ -107,7 +107,13 @@ public:
     bool reads_var(ExprId id) const;
 
 private:
+    bool compute_can_fail(const ExprNode& n) const;
+    bool compute_reads_var(const ExprNode& n) const;
+
     std::vector<ExprNode> nodes_;
+    // Per node, computed once when interned (children exist first):
+    // bit 0 can_fail, bit 1 reads_var.
+    std::vector<std::uint8_t> flags_;
     std::unordered_map<ExprNode, ExprId, ExprNodeHash> index_;
 };
 
@@ -161,8 +167,16 @@ struct Program {
     std::vector<BlockId> topological_order() const;
 };
 
-// Successors of a block (0, 1 or 2).
-std::vector<BlockId> successors(const Block& b);
+// Successors of a block (0, 1 or 2), without allocating.
+struct Successors {
+    BlockId ids[2] = {no_block, no_block};
+    std::size_t count = 0;
+    const BlockId* begin() const { return ids; }
+    const BlockId* end() const { return ids + count; }
+    std::size_t size() const { return count; }
+    BlockId operator[](std::size_t i) const { return ids[i]; }
+};
+Successors successors(const Block& b);
 
 // Evaluates a constant binary operation with bpf_filter's rules.  Returns
 // false for division or modulo by zero (the packet is rejected).

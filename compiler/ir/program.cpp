@@ -21,10 +21,17 @@ BlockId Program::add_branch(CmpOp op, ExprId lhs, ExprId rhs, BlockId if_true, B
     return add_block(std::move(b));
 }
 
-std::vector<BlockId> successors(const Block& b) {
-    if (const auto* br = std::get_if<Branch>(&b.end)) return {br->if_true, br->if_false};
-    if (const auto* j = std::get_if<Jump>(&b.end)) return {j->target};
-    return {};
+Successors successors(const Block& b) {
+    Successors s;
+    if (const auto* br = std::get_if<Branch>(&b.end)) {
+        s.ids[0] = br->if_true;
+        s.ids[1] = br->if_false;
+        s.count = 2;
+    } else if (const auto* j = std::get_if<Jump>(&b.end)) {
+        s.ids[0] = j->target;
+        s.count = 1;
+    }
+    return s;
 }
 
 std::vector<BlockId> Program::topological_order() const {
@@ -35,6 +42,8 @@ std::vector<BlockId> Program::topological_order() const {
     std::vector<std::pair<BlockId, std::size_t>> stack;
     stack.push_back({entry, 0});
     state[entry] = 1;
+    stack.reserve(64);
+    post.reserve(blocks.size());
     while (!stack.empty()) {
         auto& [b, next] = stack.back();
         auto succ = successors(blocks[b]);

@@ -1,6 +1,6 @@
 #include "opt/merge_blocks.hpp"
 
-#include <map>
+#include <unordered_map>
 #include <tuple>
 #include <vector>
 
@@ -12,6 +12,21 @@ namespace {
 // already replaced by their representatives.
 using Key = std::tuple<std::vector<std::pair<ir::VarId, ir::ExprId>>, int, int, ir::ExprId, ir::ExprId,
                        ir::BlockId, ir::BlockId>;
+
+struct KeyHash {
+    std::size_t operator()(const Key& k) const noexcept {
+        std::size_t h = 0;
+        auto mix = [&h](std::size_t v) { h = (h ^ v) * 0x100000001b3ull; };
+        for (const auto& [var, value] : std::get<0>(k)) mix(std::size_t(var) << 32 | value), (void)0;
+        mix(std::size_t(std::get<1>(k)));
+        mix(std::size_t(std::get<2>(k)));
+        mix(std::get<3>(k));
+        mix(std::get<4>(k));
+        mix(std::get<5>(k));
+        mix(std::get<6>(k));
+        return h;
+    }
+};
 
 Key key_of(const ir::Block& b) {
     std::vector<std::pair<ir::VarId, ir::ExprId>> assigns;
@@ -27,7 +42,8 @@ Key key_of(const ir::Block& b) {
 bool merge_blocks(ir::Program& program) {
     auto order = program.topological_order();
     std::vector<ir::BlockId> rep(program.blocks.size(), ir::no_block);
-    std::map<Key, ir::BlockId> seen;
+    std::unordered_map<Key, ir::BlockId, KeyHash> seen;
+    seen.reserve(order.size() * 2);
     bool changed = false;
     // Successors first, so that their representatives are known.
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
