@@ -37,12 +37,12 @@ std::optional<ir::Program> compile_to_ir(std::string_view expression, const Comp
     auto program = sema::analyze(*parsed, sema_options, sink, &facts);
     if (!program) return std::nullopt;
     if (wants_dump(options, "sema")) *options.trace += "# after sema\n" + ir::print(*program);
-    if (!options.optimize) return program;
+    if (!options.optimize || facts.libpcap_skips_optimizer) return program;
     opt::optimize(*program, [&](std::string_view pass, const ir::Program& p) {
         if (wants_dump(options, pass)) *options.trace += "# after " + std::string(pass) + "\n" + ir::print(p);
     });
     // libpcap refuses, when optimizing, a filter that can match nothing.
-    if (!facts.libpcap_skips_optimizer && rejects_everything(*program)) {
+    if (rejects_everything(*program)) {
         sink.error(diag::Span{0, expression.size()}, "expression rejects all packets",
                    "no packet can satisfy every part of it; check for contradictions such as `tcp and udp`");
         return std::nullopt;

@@ -321,7 +321,7 @@ std::optional<ir::Program> analyze(const parse::Parsed& parsed, const Options& o
     }
     Analyzer analyzer(parsed, options, sink, *link);
     auto program = analyzer.run();
-    if (facts) facts->libpcap_skips_optimizer = analyzer.used_geneve_;
+    if (facts) facts->libpcap_skips_optimizer = analyzer.libpcap_skips_optimizer_;
     return program;
 }
 

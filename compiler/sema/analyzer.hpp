@@ -162,7 +162,8 @@ public:
     PredPool preds_;
     Layout layout_;
     diag::Span whole_;
-    bool used_geneve_ = false;  // libpcap turns its optimizer off for Geneve
+    // libpcap turns its optimizer off for Geneve and protochain.
+    bool libpcap_skips_optimizer_ = false;
 };
 
 // Names for messages.

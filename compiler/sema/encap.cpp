@@ -76,7 +76,7 @@ PredId Analyzer::encapsulation(const ast::Encapsulation& e, diag::Span where) {
     case ast::Encap::geneve: {
         if (e.value && *e.value > 0xffffff)
             return error(where, "Geneve VNI " + std::to_string(*e.value) + " is greater than 16777215");
-        used_geneve_ = true;
+        libpcap_skips_optimizer_ = true;  // gen_geneve sets no_optimize
         ir::VarId ip_len = program_.add_var();
         auto check = [&](bool v6) {
             Region r = v6 ? Region::transport_v6 : Region::transport_v4;

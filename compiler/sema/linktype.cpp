@@ -81,8 +81,11 @@ PredId Analyzer::linktype(std::uint32_t proto) {
                 return all(not_longer_than_mtu(), cmp(Region::link_type, 2, 1, proto));
             return cmp(Region::link_type, 0, 2, proto);
         }
-    case LinkFamily::linux_sll:
     case LinkFamily::linux_sll2:
+        // libpcap 1.10 compares cooked v2's protocol field as it is, 802.2
+        // SAPs included.
+        return cmp(Region::link_type, 0, 2, proto);
+    case LinkFamily::linux_sll:
         switch (proto) {
         case llcsap::isons:
         case llcsap::ip:

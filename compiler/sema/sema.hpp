@@ -19,8 +19,10 @@ struct Options {
 
 // What sema learned that later stages need.
 struct Facts {
-    // libpcap turns its optimizer off for expressions with `geneve`, so it
-    // never refuses them as "rejects all packets".
+    // libpcap turns its optimizer off for expressions with `geneve` or
+    // `protochain`: every load of its unoptimized code runs, so a truncated
+    // packet meets them all, and nothing is refused as "rejects all
+    // packets".  fcc keeps its optimizer off for them too.
     bool libpcap_skips_optimizer = false;
 };
 

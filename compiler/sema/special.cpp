@@ -118,6 +118,7 @@ PredId Analyzer::protochain(std::uint32_t v, std::optional<ast::Proto> proto, di
     bool v6 = *proto == ast::Proto::ip6;
     PredId type = linktype(v6 ? 0x86dd : 0x0800);
     if (type == bad) return bad;
+    libpcap_skips_optimizer_ = true;  // libpcap's loop turns its optimizer off
     std::uint32_t nl = layout_.payload.constant + layout_.network;
     ir::ExprId first = v6 ? pool.load(1, nl + 6) : pool.load(1, nl + 9);
     ir::ExprId start = v6 ? pool.constant(40) : ip_header_length();

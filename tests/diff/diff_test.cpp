@@ -61,6 +61,20 @@ TEST(DiffTest, EthernetSharedCaptures) {
     check_corpus("en10mb.txt", DLT_EN10MB, captures);
 }
 
+void check_type(const std::string& file, int dlt) {
+    std::vector<std::string> dirs = {own_pcaps_dir()};
+    if (!shared_pcaps_dir().empty()) dirs.push_back(shared_pcaps_dir());
+    auto captures = captures_of_type(dirs, dlt);
+    if (captures.empty()) GTEST_SKIP() << "no captures of link type " << dlt;
+    check_corpus(file, dlt, captures);
+}
+
+TEST(DiffTest, RawIp) { check_type("raw.txt", DLT_RAW); }
+TEST(DiffTest, RawIpv4) { check_type("raw.txt", DLT_IPV4); }
+TEST(DiffTest, RawIpv6) { check_type("raw.txt", DLT_IPV6); }
+TEST(DiffTest, LinuxCooked) { check_type("linux_sll.txt", DLT_LINUX_SLL); }
+TEST(DiffTest, LinuxCookedV2) { check_type("linux_sll.txt", DLT_LINUX_SLL2); }
+
 TEST(DiffTest, RefusedExpressionsAreRefused) {
     std::vector<Packet> none;
     for (const auto& e : read_corpus(corpus("refused.txt"))) {
