@@ -24,6 +24,37 @@ bool rejects_everything(const ir::Program& p) {
            p.exprs[ret->value].k == 0;
 }
 
+// libpcap's optimizer refuses an operation whose right operand it has
+// folded to a constant it cannot use: `len >> 1 + 40` compiles at -O0 and
+// is refused at -O.
+std::string refused_constant_operation(const ir::Program& p) {
+    const auto& pool = p.exprs;
+    std::vector<ir::ExprId> stack;
+    auto visit_block = [&](const ir::Block& b) {
+        for (const auto& a : b.assigns) stack.push_back(a.value);
+        if (const auto* br = std::get_if<ir::Branch>(&b.end)) {
+            stack.push_back(br->lhs);
+            stack.push_back(br->rhs);
+        } else if (const auto* r = std::get_if<ir::Return>(&b.end)) {
+            stack.push_back(r->value);
+        }
+    };
+    for (ir::BlockId b : p.topological_order()) visit_block(p.blocks[b]);
+    while (!stack.empty()) {
+        ir::ExprId e = stack.back();
+        stack.pop_back();
+        const auto& n = pool[e];
+        if (n.a != ir::no_expr) stack.push_back(n.a);
+        if (n.b != ir::no_expr) stack.push_back(n.b);
+        if (n.kind != ir::ExprKind::binary || !pool.is_constant(n.b)) continue;
+        std::uint32_t k = pool[n.b].k;
+        if (n.op == ir::BinOp::div && k == 0) return "division by zero";
+        if (n.op == ir::BinOp::mod && k == 0) return "modulus by zero";
+        if ((n.op == ir::BinOp::lsh || n.op == ir::BinOp::rsh) && k > 31) return "shift by more than 31 bits";
+    }
+    return "";
+}
+
 }  // namespace
 
 std::optional<ir::Program> compile_to_ir(std::string_view expression, const CompileOptions& options,
@@ -41,6 +72,10 @@ std::optional<ir::Program> compile_to_ir(std::string_view expression, const Comp
     opt::optimize(*program, [&](std::string_view pass, const ir::Program& p) {
         if (wants_dump(options, pass)) *options.trace += "# after " + std::string(pass) + "\n" + ir::print(p);
     });
+    if (auto why = refused_constant_operation(*program); !why.empty()) {
+        sink.error(diag::Span{0, expression.size()}, why, "the right operand is a constant once folded");
+        return std::nullopt;
+    }
     // libpcap refuses, when optimizing, a filter that can match nothing.
     if (rejects_everything(*program)) {
         sink.error(diag::Span{0, expression.size()}, "expression rejects all packets",

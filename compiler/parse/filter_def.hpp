@@ -205,10 +205,10 @@ auto const unary_def = negate | tail;
 auto const negate_def = lit('-') > unary;
 auto const tail_def = primary >> -tail_op;
 auto const tail_op_def = ((lit('%') >> attr(ast::ArithOp::mod)) | (lit('^') >> attr(ast::ArithOp::bxor))) > arith;
-auto const primary_def = access | length | number | ('(' >> arith > ')');
+auto const primary_def = access | length | number | ('(' >> arith >> ')');
 auto const access_def = pname >> '[' > arith > -(':' > num) > ']';
 auto const number_def = num_node;
-auto const pnum_def = num | ('(' >> pnum > ')');
+auto const pnum_def = num | ('(' >> pnum >> ')');
 auto const length_def = (kw("len") | kw("length")) >> attr(false);
 
 auto const proto_abbrev_def = pname;

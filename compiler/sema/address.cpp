@@ -183,6 +183,11 @@ PredId Analyzer::number_id(const ast::Id& id, const Quals& q, diag::Span where) 
         }
     }
     ast::Kind kind = q.kind.value_or(ast::Kind::host);
+    if (!literal && kind != ast::Kind::host && kind != ast::Kind::net && kind != ast::Kind::gateway) {
+        static const char* names[] = {"host", "net", "port", "portrange", "gateway", "proto", "protochain"};
+        return error(where, "a dotted address cannot follow '" + std::string(names[int(kind)]) + "'",
+                     "libpcap: \"'" + std::string(names[int(kind)]) + "' modifier applied to ip host\"");
+    }
     switch (kind) {
     case ast::Kind::host:
     case ast::Kind::net: {

@@ -366,6 +366,9 @@ std::optional<std::vector<Insn>> Emitter::run() {
         return std::nullopt;
     }
     auto order = p_.topological_order();
+    // The entry may itself be a shared `ret` (a filter that accepts all).
+    int entry_label = block_label(p_.entry);
+    (void)entry_label;
     // Predecessor exit states decide what a block may reuse.
     std::vector<std::vector<ir::BlockId>> preds(p_.blocks.size());
     for (ir::BlockId b : order)
