@@ -220,7 +220,7 @@ auto const ifindex_def = kw("ifindex") > num;
 auto const encapsulation_def = encap_word >> -pnum;
 auto const llc_def = kw("llc") >> -(plain_word | (kw("rnr") >> attr(std::string("rnr"))));
 auto const byte_op_def = kw("byte") > num > x3::char_("&|<>=") > num;
-auto const link_specific_def = link_specific_word >> *(plain_word | x3::lexeme[+x3::digit]);
+auto const link_specific_def = link_specific_word >> *(plain_word | link_specific_word | x3::lexeme[+x3::digit]);
 
 BOOST_SPIRIT_DEFINE(expression, logic_operation, term, not_term, paren, primitive, qualifiers, bare_id, id,
                     relation, arith, or_level, and_level, shift_level, add_level, mul_level, unary, negate, tail,

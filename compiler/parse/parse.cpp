@@ -36,8 +36,10 @@ diag::Span Parsed::span(const ast::x3::position_tagged& node) const {
 
 namespace {
 
-// The span of the token at `offset`, for carets.
+// The span of the token at `offset` (after any blanks), for carets.
 diag::Span token_at(std::string_view source, std::size_t offset) {
+    while (offset < source.size() && (source[offset] == ' ' || source[offset] == '\t' || source[offset] == '\n'))
+        ++offset;
     if (offset >= source.size()) return {source.size(), source.size()};
     std::size_t n = std::max(words::word_length(source.substr(offset)), words::colon_length(source.substr(offset)));
     return {offset, offset + std::max<std::size_t>(n, 1)};
@@ -74,7 +76,7 @@ std::optional<Parsed> parse(std::string_view text, diag::Sink& sink) {
             if (!ok) {
                 sink.error(where, "expected a filter expression, found " + what,
                            "start with a primitive such as `host 10.0.0.1`, `tcp port 80` or `ip[0] & 0xf > 5`");
-            } else if (source[at] == ')') {
+            } else if (source[where.begin] == ')') {
                 sink.error(where, "unbalanced parenthesis", "this ')' closes nothing");
             } else {
                 sink.error(where, "unexpected " + what,
