@@ -425,7 +425,9 @@ std::optional<std::vector<Insn>> Emitter::run() {
         exit_state[b] = state_;
     }
     ret_start_ = code_.size();
-    for (const auto& [value, label] : ret_labels_) {
+    // Accepting returns first, `ret #0` last, as libpcap lays them out.
+    for (auto it = ret_labels_.rbegin(); it != ret_labels_.rend(); ++it) {
+        const auto& [value, label] = *it;
         put(stmt(cls::ret | rval::k, value));
         code_.back().labels.push_back(label);
     }
