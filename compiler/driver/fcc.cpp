@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
     app.add_option("-F", file, "read the expression from FILE");
     app.add_flag("--dump-ast", dump_ast, "print the syntax tree");
     app.add_flag("--dump-ir", dump_ir, "print the IR after optimization");
-    app.add_option("--dump-after", dump_after, "print the IR after PASS (sema, a pass name, or all); repeatable")
+    app.add_option("--dump-after", dump_after, "--dump-after=PASS: print the IR after PASS (sema, a pass name, or all); repeatable")
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     app.add_option("expression", words, "the filter expression (words are joined with spaces)");

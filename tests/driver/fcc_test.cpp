@@ -76,7 +76,7 @@ TEST(FccTest, DumpsStages) {
     EXPECT_EQ(fcc("--dump-ast 'host a or b'").out, "(or (host \"a\") (id \"b\"))\n");
     Result ir = fcc("--dump-ir 'ip'");
     EXPECT_EQ(ir.out, "b0: if P[12:2] == 0x800 goto b2 else b1\nb1: return 0\nb2: return 0x40000\n");
-    Result after = fcc("--dump-ir --dump-after all 'ip and ip'");
+    Result after = fcc("--dump-ir --dump-after=all 'ip and ip'");
     EXPECT_NE(after.out.find("# after sema"), std::string::npos);
     EXPECT_NE(after.out.find("# after thread_jumps"), std::string::npos) << after.out;
 }
