@@ -44,9 +44,8 @@ int main(int argc, char** argv) {
     app.add_option("-F", file, "read the expression from FILE");
     app.add_flag("--dump-ast", dump_ast, "print the syntax tree");
     app.add_flag("--dump-ir", dump_ir, "print the IR after optimization");
-    app.add_option("--dump-after", dump_after, "--dump-after=PASS: print the IR after PASS (sema, a pass name, or all); repeatable")
-        ->expected(1)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    std::string dump_after_list;
+    app.add_option("--dump-after", dump_after_list, "print the IR after PASS,PASS... (sema, a pass name, or all)");
     app.add_option("expression", words, "the filter expression (words are joined with spaces)");
 
     // tcpdump spells them -dd, -ddd and -O0; CLI11 wants long options for
@@ -98,6 +97,12 @@ int main(int argc, char** argv) {
     options.optimize = !no_opt;
     std::string trace;
     options.trace = &trace;
+    for (std::size_t start = 0; start < dump_after_list.size();) {
+        std::size_t comma = dump_after_list.find(',', start);
+        if (comma == std::string::npos) comma = dump_after_list.size();
+        dump_after.push_back(dump_after_list.substr(start, comma - start));
+        start = comma + 1;
+    }
     options.dump_after = dump_after;
 
     diag::Sink sink;
