@@ -88,6 +88,13 @@ int main(int argc, char** argv) {
     std::string corpus = std::string(FCAP_SOURCE_DIR) + "/tests/corpus/en10mb.txt";
     int scale_max = 400;
     for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--profile") == 0 && i + 1 < argc) {
+            // Compile the 400-term case N times, nothing else (for perf).
+            int n = std::atoi(argv[++i]);
+            Result r = fcap_compile(scale_expression(400), n);
+            std::printf("400 terms: %.3f ms each, %zu instructions\n", r.seconds * 1e3, r.insns);
+            return 0;
+        }
         if (std::strcmp(argv[i], "--scale-max") == 0 && i + 1 < argc) scale_max = std::atoi(argv[++i]);
         else corpus = argv[i];
     }

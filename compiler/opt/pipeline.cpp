@@ -23,17 +23,19 @@ const std::vector<PassInfo>& default_pipeline() {
 }
 
 void optimize(ir::Program& program, const AfterPass& after_pass) {
-    // Each round can only shrink the program, so a few rounds reach the
-    // fixpoint; the bound keeps a bug from looping.
-    for (int round = 0; round < 16; ++round) {
-        bool changed = false;
-        for (const auto& pass : default_pipeline()) {
-            if (pass.run(program)) {
-                changed = true;
-                if (after_pass) after_pass(pass.name, program);
-            }
+    // Passes run in turn until each has run once more since the last
+    // change without changing anything (a pass may leave work for its own
+    // next run, as pullup does).  The bound keeps a bug from looping.
+    const auto& passes = default_pipeline();
+    std::size_t quiet = 0;
+    for (std::size_t step = 0; step < 16 * passes.size() && quiet < passes.size(); ++step) {
+        const auto& pass = passes[step % passes.size()];
+        if (pass.run(program)) {
+            quiet = 0;
+            if (after_pass) after_pass(pass.name, program);
+        } else {
+            ++quiet;
         }
-        if (!changed) break;
     }
 }
 

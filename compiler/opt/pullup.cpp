@@ -55,15 +55,31 @@ private:
             }
             idom_[b] = d;
         }
+        // Pre/post numbers on the dominator tree answer "a dominates b" at once.
+        std::vector<std::vector<ir::BlockId>> children(n);
+        for (ir::BlockId b : order_)
+            if (idom_[b] != ir::no_block) children[idom_[b]].push_back(b);
+        pre_.assign(n, 0);
+        post_.assign(n, 0);
+        int clock = 0;
+        std::vector<std::pair<ir::BlockId, std::size_t>> stack{{p_.entry, 0}};
+        pre_[p_.entry] = clock++;
+        while (!stack.empty()) {
+            auto& [b, next] = stack.back();
+            if (next < children[b].size()) {
+                ir::BlockId c = children[b][next++];
+                pre_[c] = clock++;
+                stack.push_back({c, 0});
+                continue;
+            }
+            post_[b] = clock++;
+            stack.pop_back();
+        }
     }
 
     bool dominates(ir::BlockId a, ir::BlockId b) const {
-        for (int steps = 0; b != ir::no_block && steps < 4096; ++steps) {
-            if (b == a) return true;
-            if (rank_[b] < rank_[a]) return false;
-            b = idom_[b];
-        }
-        return false;
+        if (rank_[a] < 0 || rank_[b] < 0) return false;
+        return pre_[a] <= pre_[b] && post_[b] <= post_[a];
     }
 
     const ir::Branch* branch(ir::BlockId b) const {
@@ -141,6 +157,7 @@ private:
     std::vector<int> rank_;
     std::vector<std::vector<ir::BlockId>> preds_;
     std::vector<ir::BlockId> idom_;
+    std::vector<int> pre_, post_;
     std::vector<bool> touched_;
 };
 

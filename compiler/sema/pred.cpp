@@ -74,15 +74,6 @@ void PredPool::lower(PredId root, ir::Program& program, std::uint32_t accept) co
 ir::BlockId PredPool::lower(PredId id, ir::Program& program, ir::BlockId if_true,
                             ir::BlockId if_false) const {
     const Pred& p = preds_[id];
-    Key key{id, if_true, if_false};
-    if (auto it = lowered_.find(key); it != lowered_.end()) return it->second;
-    ir::BlockId block = lower_uncached(p, program, if_true, if_false);
-    lowered_.emplace(key, block);
-    return block;
-}
-
-ir::BlockId PredPool::lower_uncached(const Pred& p, ir::Program& program, ir::BlockId if_true,
-                                     ir::BlockId if_false) const {
     switch (p.kind) {
     case PredKind::always: return if_true;
     case PredKind::never: return if_false;

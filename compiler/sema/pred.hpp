@@ -52,22 +52,8 @@ public:
     void lower(PredId root, ir::Program& program, std::uint32_t accept) const;
 
 private:
-    struct Key {
-        PredId pred;
-        ir::BlockId if_true, if_false;
-        bool operator==(const Key&) const = default;
-    };
-    struct KeyHash {
-        std::size_t operator()(const Key& k) const noexcept {
-            return (std::size_t(k.pred) * 0x9e3779b97f4a7c15ull) ^ (std::size_t(k.if_true) << 21) ^ k.if_false;
-        }
-    };
     ir::BlockId lower(PredId p, ir::Program& program, ir::BlockId if_true, ir::BlockId if_false) const;
-    ir::BlockId lower_uncached(const Pred& p, ir::Program& program, ir::BlockId if_true, ir::BlockId if_false) const;
     std::vector<Pred> preds_;
-    // A predicate used twice with the same targets becomes one set of
-    // blocks (protochain's unrolled steps share their continuation).
-    mutable std::unordered_map<Key, ir::BlockId, KeyHash> lowered_;
 };
 
 }  // namespace fcap::sema

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace {
 
@@ -14,7 +15,10 @@ struct Result {
 };
 
 Result fcc(const std::string& args) {
-    std::string cmd = std::string(FCAP_BIN_DIR) + "/fcc " + args + " 2>/tmp/fcc-test-stderr";
+    // ctest runs test cases in parallel: each call gets its own file.
+    static int calls = 0;
+    std::string err = "/tmp/fcc-test-stderr-" + std::to_string(::getpid()) + "-" + std::to_string(calls++);
+    std::string cmd = std::string(FCAP_BIN_DIR) + "/fcc " + args + " 2>" + err;
     Result r{0, {}};
     FILE* p = popen(cmd.c_str(), "r");
     std::array<char, 4096> buf;
@@ -22,9 +26,10 @@ Result fcc(const std::string& args) {
     while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
     int st = pclose(p);
     r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    FILE* e = std::fopen("/tmp/fcc-test-stderr", "r");
+    FILE* e = std::fopen(err.c_str(), "r");
     while (e && (n = std::fread(buf.data(), 1, buf.size(), e)) > 0) r.out.append(buf.data(), n);
     if (e) std::fclose(e);
+    std::remove(err.c_str());
     return r;
 }
 
