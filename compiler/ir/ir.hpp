@@ -178,6 +178,28 @@ struct Successors {
 };
 Successors successors(const Block& b);
 
+// Predecessors of the blocks reachable from the entry, in one allocation:
+// of(b) lists b's predecessors (a block that reaches b by both edges is
+// listed twice).
+class Predecessors {
+public:
+    Predecessors(const Program& p, const std::vector<BlockId>& order);
+    struct Range {
+        const BlockId* first;
+        const BlockId* last;
+        const BlockId* begin() const { return first; }
+        const BlockId* end() const { return last; }
+        std::size_t size() const { return std::size_t(last - first); }
+        bool empty() const { return first == last; }
+        BlockId operator[](std::size_t i) const { return first[i]; }
+    };
+    Range of(BlockId b) const { return {list_.data() + start_[b], list_.data() + start_[b + 1]}; }
+
+private:
+    std::vector<std::uint32_t> start_;
+    std::vector<BlockId> list_;
+};
+
 // Evaluates a constant binary operation with bpf_filter's rules.  Returns
 // false for division or modulo by zero (the packet is rejected).
 bool fold(BinOp op, std::uint32_t a, std::uint32_t b, std::uint32_t& out);

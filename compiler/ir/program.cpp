@@ -64,3 +64,17 @@ std::vector<BlockId> Program::topological_order() const {
 }
 
 }  // namespace fcap::ir
+
+namespace fcap::ir {
+
+Predecessors::Predecessors(const Program& p, const std::vector<BlockId>& order) : start_(p.blocks.size() + 1, 0) {
+    for (BlockId b : order)
+        for (BlockId s : successors(p.blocks[b])) ++start_[s + 1];
+    for (std::size_t i = 1; i < start_.size(); ++i) start_[i] += start_[i - 1];
+    list_.resize(start_.back());
+    std::vector<std::uint32_t> fill(start_.begin(), start_.end() - 1);
+    for (BlockId b : order)
+        for (BlockId s : successors(p.blocks[b])) list_[fill[s]++] = b;
+}
+
+}  // namespace fcap::ir

@@ -1,5 +1,10 @@
 #include "opt/pipeline.hpp"
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
 #include "opt/fold_constants.hpp"
 #include "opt/merge_blocks.hpp"
 #include "opt/pullup.hpp"
@@ -27,10 +32,18 @@ void optimize(ir::Program& program, const AfterPass& after_pass) {
     // change without changing anything (a pass may leave work for its own
     // next run, as pullup does).  The bound keeps a bug from looping.
     const auto& passes = default_pipeline();
+    // FCAP_TIME_PASSES=1 prints each pass's run time on stderr.
+    static const bool timing = std::getenv("FCAP_TIME_PASSES") != nullptr;
     std::size_t quiet = 0;
     for (std::size_t step = 0; step < 16 * passes.size() && quiet < passes.size(); ++step) {
         const auto& pass = passes[step % passes.size()];
-        if (pass.run(program)) {
+        auto t0 = std::chrono::steady_clock::now();
+        bool changed = pass.run(program);
+        if (timing)
+            std::fprintf(stderr, "%-20s %8.3f ms %s\n", std::string(pass.name).c_str(),
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() * 1e3,
+                         changed ? "changed" : "");
+        if (changed) {
             quiet = 0;
             if (after_pass) after_pass(pass.name, program);
         } else {

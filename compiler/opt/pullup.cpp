@@ -7,11 +7,18 @@
 // over must share the chain's other target and be dominated by its start.
 #include "opt/pullup.hpp"
 
+#include "opt/dominators.hpp"
+
+#include <memory>
 #include <vector>
 
 namespace fcap::opt {
 
 namespace {
+
+// How far down a chain to look.  libpcap looks to the end, which makes it
+// quadratic on long chains; real chains that pull up are short.
+constexpr int chain_limit = 24;
 
 class Pullup {
 public:
@@ -31,30 +38,12 @@ public:
 
 private:
     void analyze() {
-        order_ = p_.topological_order();
+        Dominators dom(p_);
+        order_ = dom.order;
+        rank_ = dom.rank;
+        idom_ = dom.idom;
         std::size_t n = p_.blocks.size();
-        rank_.assign(n, -1);
-        for (std::size_t i = 0; i < order_.size(); ++i) rank_[order_[i]] = int(i);
-        preds_.assign(n, {});
-        for (ir::BlockId b : order_)
-            for (ir::BlockId s : ir::successors(p_.blocks[b])) preds_[s].push_back(b);
-        idom_.assign(n, ir::no_block);
-        for (ir::BlockId b : order_) {
-            if (b == p_.entry) continue;
-            ir::BlockId d = ir::no_block;
-            for (ir::BlockId q : preds_[b]) {
-                if (d == ir::no_block) {
-                    d = q;
-                    continue;
-                }
-                ir::BlockId x = q;
-                while (x != d) {
-                    while (rank_[x] > rank_[d]) x = idom_[x];
-                    while (rank_[d] > rank_[x]) d = idom_[d];
-                }
-            }
-            idom_[b] = d;
-        }
+        preds_ = std::make_unique<ir::Predecessors>(p_, order_);
         // Pre/post numbers on the dominator tree answer "a dominates b" at once.
         std::vector<std::vector<ir::BlockId>> children(n);
         for (ir::BlockId b : order_)
@@ -97,12 +86,12 @@ private:
     // the false target); otherwise or_pullup.
     bool pull(ir::BlockId b, bool along_true) {
         const ir::Branch* start = branch(b);
-        if (!start || preds_[b].empty()) return false;
+        if (!start || preds_->of(b).empty()) return false;
         auto next = [&](const ir::Branch* br) { return along_true ? br->if_true : br->if_false; };
         auto other = [&](const ir::Branch* br) { return along_true ? br->if_false : br->if_true; };
         // Every predecessor must test one value.
         ir::ExprId value = ir::no_expr;
-        for (ir::BlockId q : preds_[b]) {
+        for (ir::BlockId q : preds_->of(b)) {
             const ir::Branch* br = branch(q);
             if (!br) return false;
             if (value == ir::no_expr) value = br->lhs;
@@ -114,7 +103,7 @@ private:
         ir::BlockId diff_parent = ir::no_block, diff = b;
         for (int steps = 0;; ++steps) {
             const ir::Branch* br = branch(diff);
-            if (!br || other(br) != shared || !dominates(b, diff) || steps > 4096) return false;
+            if (!br || other(br) != shared || !dominates(b, diff) || steps > chain_limit) return false;
             if (br->lhs != value) break;
             diff_parent = diff;
             diff = next(br);
@@ -124,7 +113,7 @@ private:
         ir::BlockId same_parent = diff, same = next(branch(diff));
         for (int steps = 0;; ++steps) {
             const ir::Branch* br = branch(same);
-            if (!br || other(br) != shared || !dominates(b, same) || steps > 4096) return false;
+            if (!br || other(br) != shared || !dominates(b, same) || steps > chain_limit) return false;
             if (br->lhs == value) break;
             same_parent = same;
             same = next(br);
@@ -136,7 +125,7 @@ private:
         (along_true ? parent->if_true : parent->if_false) = next(moved);
         (along_true ? moved->if_true : moved->if_false) = diff;
         if (at_top) {
-            for (ir::BlockId q : preds_[b]) {
+            for (ir::BlockId q : preds_->of(b)) {
                 ir::Branch* br = branch(q);
                 if (br->if_true == b) br->if_true = same;
                 if (br->if_false == b) br->if_false = same;
@@ -155,7 +144,7 @@ private:
     ir::Program& p_;
     std::vector<ir::BlockId> order_;
     std::vector<int> rank_;
-    std::vector<std::vector<ir::BlockId>> preds_;
+    std::unique_ptr<ir::Predecessors> preds_;
     std::vector<ir::BlockId> idom_;
     std::vector<int> pre_, post_;
     std::vector<bool> touched_;

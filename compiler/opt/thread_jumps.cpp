@@ -8,6 +8,8 @@
 // bounded depth so that time stays linear in the program's size.
 #include "opt/thread_jumps.hpp"
 
+#include "opt/dominators.hpp"
+
 #include <optional>
 #include <vector>
 
@@ -15,7 +17,7 @@ namespace fcap::opt {
 
 namespace {
 
-constexpr int search_depth = 64;
+constexpr int search_depth = 24;
 
 struct Fact {
     ir::CmpOp op;
@@ -29,43 +31,24 @@ public:
     explicit Threader(ir::Program& p) : p_(p) {}
 
     bool run() {
-        auto order = p_.topological_order();
+        Dominators dom(p_);
+        const auto& order = dom.order;
+        const auto& idom = dom.idom;
         std::size_t n = p_.blocks.size();
-        std::vector<int> rank(n, -1);
-        for (std::size_t i = 0; i < order.size(); ++i) rank[order[i]] = int(i);
-        std::vector<std::vector<ir::BlockId>> preds(n);
-        for (ir::BlockId b : order)
-            for (ir::BlockId s : ir::successors(p_.blocks[b])) preds[s].push_back(b);
-
-        // Immediate dominators, by the two-finger walk on a DAG.
-        std::vector<ir::BlockId> idom(n, ir::no_block);
-        for (ir::BlockId b : order) {
-            if (b == p_.entry) continue;
-            ir::BlockId d = ir::no_block;
-            for (ir::BlockId q : preds[b]) {
-                if (d == ir::no_block) {
-                    d = q;
-                    continue;
-                }
-                ir::BlockId x = q;
-                while (x != d) {
-                    while (rank[x] > rank[d]) x = idom[x];
-                    while (rank[d] > rank[x]) d = idom[d];
-                }
-            }
-            idom[b] = d;
-        }
+        ir::Predecessors preds_of(p_, order);
+        auto preds = [&](ir::BlockId b) { return preds_of.of(b); };
 
         // Facts known on entry to each block.
         facts_in_.assign(n, -1);
+        facts_.reserve(2 * order.size());
         for (ir::BlockId b : order) {
-            if (b == p_.entry) continue;
-            bool single = preds[b].size() == 1 || (preds[b].size() == 2 && preds[b][0] == preds[b][1]);
-            if (single && ir::successors(p_.blocks[preds[b][0]]).size() == 2 &&
-                !both_targets(preds[b][0], b)) {
-                facts_in_[b] = edge_fact(preds[b][0], b);
+            if (b == p_.entry || ir::successors(p_.blocks[b]).size() == 0) continue;
+            bool single = preds(b).size() == 1 || (preds(b).size() == 2 && preds(b)[0] == preds(b)[1]);
+            if (single && ir::successors(p_.blocks[preds(b)[0]]).size() == 2 &&
+                !both_targets(preds(b)[0], b)) {
+                facts_in_[b] = edge_fact(preds(b)[0], b);
             } else if (single) {
-                facts_in_[b] = facts_in_[preds[b][0]];
+                facts_in_[b] = facts_in_[preds(b)[0]];
             } else {
                 facts_in_[b] = facts_in_[idom[b]];
             }
