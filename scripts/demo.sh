@@ -8,8 +8,9 @@ scripts/build.sh
 expr='tcp and dst port 7070'
 echo "\$ build/bin/fcc -d -- '$expr'"
 build/bin/fcc -d -- "$expr"
-if [[ -f tests/pcaps/ethernet_mix.pcap ]]; then
-  echo
-  echo "\$ build/bin/fcc -r tests/pcaps/ethernet_mix.pcap -- 'tcp[tcpflags] & tcp-syn != 0'"
-  build/bin/fcc -r tests/pcaps/ethernet_mix.pcap -- 'tcp[tcpflags] & tcp-syn != 0'
-fi
+echo
+echo "\$ build/bin/fcc -r tests/pcaps/ethernet.pcap --expect -- 'tcp[tcpflags] & tcp-syn != 0'"
+build/bin/fcc -r tests/pcaps/ethernet.pcap --expect -- 'tcp[tcpflags] & tcp-syn != 0'
+echo
+echo "\$ build/bin/fcc 'tcp and dst port htp'"
+build/bin/fcc 'tcp and dst port htp' || true

@@ -2,10 +2,12 @@
 
 #include "backend/cbpf/format.hpp"
 #include "driver/compile.hpp"
+#include "driver/replay.hpp"
 #include "parse/parse.hpp"
 #include "sema/link_layer.hpp"
 
 #include <CLI/CLI.hpp>
+#include <pcap/pcap.h>
 
 #include <algorithm>
 #include <fstream>
@@ -23,6 +25,8 @@ const char* examples = R"(examples:
   fcc --dump-ir 'vlan 10 and host 10.0.0.1'  the IR after optimization
   fcc -O0 -d 'port 53'                       without the optimizer
   fcc -- '-1 + ip[0] = 4'                    an expression that begins with '-'
+  fcc -r tests/pcaps/ethernet.pcap --expect 'vlan and tcp'
+                                              prove the verdicts on a capture equal libpcap's
 )";
 
 }  // namespace
@@ -46,6 +50,11 @@ int main(int argc, char** argv) {
     app.add_flag("--dump-ir", dump_ir, "print the IR after optimization");
     std::string dump_after_list;
     app.add_option("--dump-after", dump_after_list, "print the IR after PASS,PASS... (sema, a pass name, or all)");
+    std::string replay_file;
+    bool verbose = false, expect = false;
+    app.add_option("-r", replay_file, "run the filter over every packet of a pcap/pcapng file");
+    app.add_flag("-v", verbose, "with -r: one line per packet");
+    app.add_flag("--expect", expect, "with -r: compare every verdict with libpcap's; exit 1 on any difference");
     app.add_option("expression", words, "the filter expression (words are joined with spaces)");
 
     // tcpdump spells them -dd, -ddd and -O0; CLI11 wants long options for
@@ -122,12 +131,34 @@ int main(int argc, char** argv) {
         std::cout << trace << ir::print(*program);
         return 0;
     }
+    if (!replay_file.empty()) {
+        // The capture decides the link type.
+        char errbuf[PCAP_ERRBUF_SIZE];
+        pcap_t* peek = pcap_open_offline(replay_file.c_str(), errbuf);
+        if (peek == nullptr) {
+            std::cerr << "fcc: error: cannot read " << replay_file << ": " << errbuf << "\n";
+            return 1;
+        }
+        options.dlt = pcap_datalink(peek);
+        pcap_close(peek);
+    }
     auto code = compile_cbpf(expression, options, sink);
     sink.print(std::cerr, "fcc", expression);
     std::cerr << trace;
     if (!code) return 1;
-    std::cout << cbpf::dump(*code, dump_level);
-    return 0;
+    if (replay_file.empty()) {
+        std::cout << cbpf::dump(*code, dump_level);
+        return 0;
+    }
+    replay::Options ro;
+    ro.verbose = verbose;
+    ro.expect = expect;
+    replay::Report report;
+    if (!replay::run_cbpf(replay_file, expression, ro, *code, std::cout, std::cerr, report)) return 1;
+    std::cout << replay_file << ": " << report.packets << " packets, " << report.matched << " matched";
+    if (expect) std::cout << ", " << report.differences << " differ from libpcap";
+    std::cout << "\n";
+    return expect && report.differences ? 1 : 0;
 }
 
 }  // namespace fcap::fcc

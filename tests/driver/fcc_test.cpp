@@ -92,6 +92,17 @@ TEST(FccTest, OptimizerOffKeepsEveryTest) {
     EXPECT_EQ(fcc("-ddd 'tcp and udp'").status, 1);
 }
 
+TEST(FccTest, ReplayProvesVerdictsOnACapture) {
+    std::string file = std::string(FCAP_SOURCE_DIR) + "/tests/pcaps/truncated.pcap";
+    Result r = fcc("-r " + file + " --expect 'not (host 10.0.0.1 and port 80)'");
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("1961 packets"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("0 differ from libpcap"), std::string::npos) << r.out;
+    Result missing = fcc("-r /nonexistent/x.pcap tcp");
+    EXPECT_EQ(missing.status, 1);
+    EXPECT_NE(missing.out.find("cannot read"), std::string::npos);
+}
+
 TEST(FccTest, HelpShowsExamples) {
     Result r = fcc("--help");
     EXPECT_EQ(r.status, 0);
