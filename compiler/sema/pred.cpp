@@ -4,18 +4,21 @@
 
 namespace fcap::sema {
 
+PredId PredPool::add(Pred p) {
+    preds_.push_back(std::move(p));
+    return PredId(preds_.size() - 1);
+}
+
 PredId PredPool::always() {
     Pred p;
     p.kind = PredKind::always;
-    preds_.push_back(std::move(p));
-    return PredId(preds_.size() - 1);
+    return add(std::move(p));
 }
 
 PredId PredPool::never() {
     Pred p;
     p.kind = PredKind::never;
-    preds_.push_back(std::move(p));
-    return PredId(preds_.size() - 1);
+    return add(std::move(p));
 }
 
 PredId PredPool::test(ir::CmpOp op, ir::ExprId lhs, ir::ExprId rhs) {
@@ -24,42 +27,26 @@ PredId PredPool::test(ir::CmpOp op, ir::ExprId lhs, ir::ExprId rhs) {
     p.op = op;
     p.lhs = lhs;
     p.rhs = rhs;
-    preds_.push_back(std::move(p));
-    return PredId(preds_.size() - 1);
+    return add(std::move(p));
 }
 
-PredId PredPool::all(PredId a, PredId b) {
+PredId PredPool::join(PredKind kind, PredId a, PredId b) {
     Pred p;
-    p.kind = PredKind::all;
+    p.kind = kind;
     p.a = a;
     p.b = b;
-    preds_.push_back(std::move(p));
-    return PredId(preds_.size() - 1);
+    return add(std::move(p));
 }
 
-PredId PredPool::any(PredId a, PredId b) {
-    Pred p;
-    p.kind = PredKind::any;
-    p.a = a;
-    p.b = b;
-    preds_.push_back(std::move(p));
-    return PredId(preds_.size() - 1);
-}
-
-PredId PredPool::negate(PredId a) {
-    Pred p;
-    p.kind = PredKind::negate;
-    p.a = a;
-    preds_.push_back(std::move(p));
-    return PredId(preds_.size() - 1);
-}
+PredId PredPool::all(PredId a, PredId b) { return join(PredKind::all, a, b); }
+PredId PredPool::any(PredId a, PredId b) { return join(PredKind::any, a, b); }
+PredId PredPool::negate(PredId a) { return join(PredKind::negate, a, 0); }
 
 PredId PredPool::assign(std::vector<ir::Assign> assigns) {
     Pred p;
     p.kind = PredKind::assign;
     p.assigns = std::move(assigns);
-    preds_.push_back(std::move(p));
-    return PredId(preds_.size() - 1);
+    return add(std::move(p));
 }
 
 void PredPool::lower(PredId root, ir::Program& program, std::uint32_t accept) const {

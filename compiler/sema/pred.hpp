@@ -52,6 +52,8 @@ public:
     void lower(PredId root, ir::Program& program, std::uint32_t accept) const;
 
 private:
+    PredId add(Pred p);
+    PredId join(PredKind kind, PredId a, PredId b);
     ir::BlockId lower(PredId p, ir::Program& program, ir::BlockId if_true, ir::BlockId if_false) const;
     std::vector<Pred> preds_;
 };

@@ -7,6 +7,7 @@
 #include <pcap/pcap.h>
 
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -231,31 +232,23 @@ void sll_file(Writer& w, bool v2) {
 
 int main(int argc, char** argv) {
     std::string dir = argc > 1 ? argv[1] : ".";
-    std::vector<Frame> frames;
-    {
-        Writer w(dir + "/ethernet.pcap", DLT_EN10MB);
+    std::vector<Frame> frames;  // the Ethernet frames, for the truncated file
+    struct Output {
+        const char* name;
+        int dlt;
+        std::function<void(Writer&)> fill;
+    };
+    const Output outputs[] = {
+        {"ethernet.pcap", DLT_EN10MB, [&](Writer& w) { ethernet_file(w, frames); }},
+        {"truncated.pcap", DLT_EN10MB, [&](Writer& w) { truncated_file(w, frames); }},
+        {"raw.pcap", DLT_RAW, raw_file},
+        {"linux_sll.pcap", DLT_LINUX_SLL, [](Writer& w) { sll_file(w, false); }},
+        {"linux_sll2.pcap", DLT_LINUX_SLL2, [](Writer& w) { sll_file(w, true); }},
+    };
+    for (const auto& o : outputs) {
+        Writer w(dir + "/" + o.name, o.dlt);
         if (!w.ok()) return 1;
-        ethernet_file(w, frames);
-    }
-    {
-        Writer w(dir + "/truncated.pcap", DLT_EN10MB);
-        if (!w.ok()) return 1;
-        truncated_file(w, frames);
-    }
-    {
-        Writer w(dir + "/raw.pcap", DLT_RAW);
-        if (!w.ok()) return 1;
-        raw_file(w);
-    }
-    {
-        Writer w(dir + "/linux_sll.pcap", DLT_LINUX_SLL);
-        if (!w.ok()) return 1;
-        sll_file(w, false);
-    }
-    {
-        Writer w(dir + "/linux_sll2.pcap", DLT_LINUX_SLL2);
-        if (!w.ok()) return 1;
-        sll_file(w, true);
+        o.fill(w);
     }
     return 0;
 }
