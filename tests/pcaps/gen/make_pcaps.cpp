@@ -213,6 +213,12 @@ void raw_file(Writer& w) {
         if (type == 0x0800 || type == 0x86dd) w.add(payload);
 }
 
+// LINKTYPE_IPV4 / LINKTYPE_IPV6: only the one family each.
+void raw_family_file(Writer& w, std::uint16_t family) {
+    for (auto& [type, payload] : network_packets())
+        if (type == family) w.add(payload);
+}
+
 void sll_file(Writer& w, bool v2) {
     int i = 0;
     for (auto& [type, payload] : network_packets()) {
@@ -242,6 +248,8 @@ int main(int argc, char** argv) {
         {"ethernet.pcap", DLT_EN10MB, [&](Writer& w) { ethernet_file(w, frames); }},
         {"truncated.pcap", DLT_EN10MB, [&](Writer& w) { truncated_file(w, frames); }},
         {"raw.pcap", DLT_RAW, raw_file},
+        {"raw_ipv4.pcap", DLT_IPV4, [](Writer& w) { raw_family_file(w, 0x0800); }},
+        {"raw_ipv6.pcap", DLT_IPV6, [](Writer& w) { raw_family_file(w, 0x86dd); }},
         {"linux_sll.pcap", DLT_LINUX_SLL, [](Writer& w) { sll_file(w, false); }},
         {"linux_sll2.pcap", DLT_LINUX_SLL2, [](Writer& w) { sll_file(w, true); }},
     };
