@@ -1,40 +1,36 @@
 #include "opt/merge_blocks.hpp"
 
 #include <unordered_map>
-#include <tuple>
 #include <vector>
 
 namespace fcap::opt {
 
 namespace {
 
-// A block's identity: its assignments and its terminator, with targets
-// already replaced by their representatives.
-using Key = std::tuple<std::vector<std::pair<ir::VarId, ir::ExprId>>, int, int, ir::ExprId, ir::ExprId,
-                       ir::BlockId, ir::BlockId>;
+// A block's identity: its terminator, with targets already replaced by
+// their representatives.  Blocks with assignments (rare: Geneve,
+// protochain, imported cBPF) keep their own identity.
+struct Key {
+    int kind;
+    int op;
+    ir::ExprId lhs, rhs;
+    ir::BlockId t, f;
+    bool operator==(const Key&) const = default;
+};
 
 struct KeyHash {
     std::size_t operator()(const Key& k) const noexcept {
-        std::size_t h = 0;
-        auto mix = [&h](std::size_t v) { h = (h ^ v) * 0x100000001b3ull; };
-        for (const auto& [var, value] : std::get<0>(k)) mix(std::size_t(var) << 32 | value), (void)0;
-        mix(std::size_t(std::get<1>(k)));
-        mix(std::size_t(std::get<2>(k)));
-        mix(std::get<3>(k));
-        mix(std::get<4>(k));
-        mix(std::get<5>(k));
-        mix(std::get<6>(k));
+        std::size_t h = std::size_t(k.kind) * 31 + std::size_t(k.op);
+        for (std::size_t v : {std::size_t(k.lhs), std::size_t(k.rhs), std::size_t(k.t), std::size_t(k.f)})
+            h = (h ^ v) * 0x100000001b3ull;
         return h;
     }
 };
 
 Key key_of(const ir::Block& b) {
-    std::vector<std::pair<ir::VarId, ir::ExprId>> assigns;
-    for (const auto& a : b.assigns) assigns.emplace_back(a.var, a.value);
-    if (const auto* br = std::get_if<ir::Branch>(&b.end))
-        return {assigns, 0, int(br->op), br->lhs, br->rhs, br->if_true, br->if_false};
-    if (const auto* j = std::get_if<ir::Jump>(&b.end)) return {assigns, 1, 0, 0, 0, j->target, 0};
-    return {assigns, 2, 0, std::get<ir::Return>(b.end).value, 0, 0, 0};
+    if (const auto* br = std::get_if<ir::Branch>(&b.end)) return {0, int(br->op), br->lhs, br->rhs, br->if_true, br->if_false};
+    if (const auto* j = std::get_if<ir::Jump>(&b.end)) return {1, 0, 0, 0, j->target, 0};
+    return {2, 0, std::get<ir::Return>(b.end).value, 0, 0, 0};
 }
 
 }  // namespace
@@ -60,6 +56,10 @@ bool merge_blocks(ir::Program& program) {
             remap(br->if_false);
         } else if (auto* j = std::get_if<ir::Jump>(&block.end)) {
             remap(j->target);
+        }
+        if (!block.assigns.empty()) {
+            rep[b] = b;
+            continue;
         }
         auto [pos, inserted] = seen.try_emplace(key_of(block), b);
         rep[b] = pos->second;

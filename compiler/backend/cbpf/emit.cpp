@@ -503,17 +503,24 @@ std::vector<Insn> Emitter::resolve() {
             --i;
         }
     }
+    // Each round puts a trampoline after every jump that cannot reach its
+    // target; the insertions lengthen other jumps, so repeat until none is
+    // left.  A round is linear in the program's length.
     for (;;) {
         std::vector<std::size_t> where(std::size_t(next_label_) + 1, 0);
         for (std::size_t i = 0; i < code_.size(); ++i)
             for (int l : code_[i].labels) where[std::size_t(l)] = i;
+        std::vector<Item> out;
+        out.reserve(code_.size() + code_.size() / 8);
         bool inserted = false;
-        for (std::size_t i = 0; i < code_.size() && !inserted; ++i) {
-            Item& it = code_[i];
+        for (std::size_t i = 0; i < code_.size(); ++i) {
+            out.push_back(std::move(code_[i]));
+            Item& it = out.back();
             if ((it.insn.code & 0x07) != cls::jmp || (it.insn.code & 0xf0) == jmp::ja) continue;
+            std::vector<Item> tramps;
             for (int* target : {&it.target_true, &it.target_false}) {
                 std::size_t to = where[std::size_t(*target)];
-                if (to - i - 1 <= 255) continue;
+                if (to - i - 1 <= 255 - 2) continue;  // room for the two trampolines this jump may get
                 // A trampoline right after the jump: a copy of the ret it
                 // aims at, or a ja.
                 Item tramp;
@@ -527,11 +534,12 @@ std::vector<Insn> Emitter::resolve() {
                 int label = next_label_++;
                 tramp.labels.push_back(label);
                 *target = label;
-                code_.insert(code_.begin() + std::ptrdiff_t(i) + 1, tramp);
-                inserted = true;
-                break;
+                tramps.push_back(std::move(tramp));
             }
+            for (auto& t : tramps) out.push_back(std::move(t));
+            inserted |= !tramps.empty();
         }
+        code_ = std::move(out);
         if (!inserted) break;
     }
     std::vector<std::size_t> where(std::size_t(next_label_) + 1, 0);
