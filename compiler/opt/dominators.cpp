@@ -3,9 +3,8 @@
 namespace fcap::opt {
 
 Dominators::Dominators(const ir::Program& p, int walk_limit)
-    : order(p.topological_order()), rank(p.blocks.size(), -1), idom(p.blocks.size(), ir::no_block) {
+    : order(p.topological_order()), rank(p.blocks.size(), -1), idom(p.blocks.size(), ir::no_block), preds(p, order) {
     for (std::size_t i = 0; i < order.size(); ++i) rank[order[i]] = int(i);
-    ir::Predecessors preds(p, order);
     for (ir::BlockId b : order) {
         if (b == p.entry || ir::successors(p.blocks[b]).size() == 0) continue;
         ir::BlockId d = ir::no_block;

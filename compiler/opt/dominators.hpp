@@ -15,6 +15,7 @@ struct Dominators {
     std::vector<ir::BlockId> order;  // reverse post-order
     std::vector<int> rank;           // position in order, -1 if unreachable
     std::vector<ir::BlockId> idom;   // no_block for the entry, returns, unreachable blocks
+    ir::Predecessors preds;
 
     explicit Dominators(const ir::Program& p, int walk_limit = 256);
 };

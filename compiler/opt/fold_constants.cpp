@@ -9,7 +9,8 @@
 // Division and modulo by a constant 0 stay: they reject at run time.
 #include "opt/fold_constants.hpp"
 
-#include <unordered_map>
+#include <algorithm>
+#include <vector>
 
 namespace fcap::opt {
 
@@ -21,9 +22,10 @@ public:
 
     ir::ExprId fold(ir::ExprId id) {
         if (id == ir::no_expr) return id;
-        if (auto it = memo_.find(id); it != memo_.end()) return it->second;
+        if (id < memo_.size() && memo_[id] != ir::no_expr) return memo_[id];
         ir::ExprId out = rewrite(id);
-        memo_.emplace(id, out);
+        if (memo_.size() <= id) memo_.resize(std::max<std::size_t>(pool_.size(), id + 1), ir::no_expr);
+        memo_[id] = out;
         return out;
     }
 
@@ -92,7 +94,7 @@ private:
 
     ir::Program& p_;
     ir::ExprPool& pool_;
-    std::unordered_map<ir::ExprId, ir::ExprId> memo_;
+    std::vector<ir::ExprId> memo_;  // by expression id; no_expr: not folded yet
 };
 
 }  // namespace

@@ -38,27 +38,33 @@ public:
 
 private:
     void analyze() {
-        Dominators dom(p_);
+        dom_ = std::make_unique<Dominators>(p_);
+        const Dominators& dom = *dom_;
         order_ = dom.order;
         rank_ = dom.rank;
         idom_ = dom.idom;
         std::size_t n = p_.blocks.size();
-        preds_ = std::make_unique<ir::Predecessors>(p_, order_);
         // Pre/post numbers on the dominator tree answer "a dominates b" at once.
-        std::vector<std::vector<ir::BlockId>> children(n);
-        for (ir::BlockId b : order_)
-            if (idom_[b] != ir::no_block) children[idom_[b]].push_back(b);
+        // Children lists in one array (first_child / next_sibling).
+        std::vector<ir::BlockId> first_child(n, ir::no_block), next_sibling(n, ir::no_block);
+        for (auto it = order_.rbegin(); it != order_.rend(); ++it)
+            if (idom_[*it] != ir::no_block) {
+                next_sibling[*it] = first_child[idom_[*it]];
+                first_child[idom_[*it]] = *it;
+            }
         pre_.assign(n, 0);
         post_.assign(n, 0);
         int clock = 0;
-        std::vector<std::pair<ir::BlockId, std::size_t>> stack{{p_.entry, 0}};
+        // (block, next child to visit)
+        std::vector<std::pair<ir::BlockId, ir::BlockId>> stack{{p_.entry, first_child[p_.entry]}};
         pre_[p_.entry] = clock++;
         while (!stack.empty()) {
             auto& [b, next] = stack.back();
-            if (next < children[b].size()) {
-                ir::BlockId c = children[b][next++];
+            if (next != ir::no_block) {
+                ir::BlockId c = next;
+                next = next_sibling[c];
                 pre_[c] = clock++;
-                stack.push_back({c, 0});
+                stack.push_back({c, first_child[c]});
                 continue;
             }
             post_[b] = clock++;
@@ -86,12 +92,12 @@ private:
     // the false target); otherwise or_pullup.
     bool pull(ir::BlockId b, bool along_true) {
         const ir::Branch* start = branch(b);
-        if (!start || preds_->of(b).empty()) return false;
+        if (!start || dom_->preds.of(b).empty()) return false;
         auto next = [&](const ir::Branch* br) { return along_true ? br->if_true : br->if_false; };
         auto other = [&](const ir::Branch* br) { return along_true ? br->if_false : br->if_true; };
         // Every predecessor must test one value.
         ir::ExprId value = ir::no_expr;
-        for (ir::BlockId q : preds_->of(b)) {
+        for (ir::BlockId q : dom_->preds.of(b)) {
             const ir::Branch* br = branch(q);
             if (!br) return false;
             if (value == ir::no_expr) value = br->lhs;
@@ -125,7 +131,7 @@ private:
         (along_true ? parent->if_true : parent->if_false) = next(moved);
         (along_true ? moved->if_true : moved->if_false) = diff;
         if (at_top) {
-            for (ir::BlockId q : preds_->of(b)) {
+            for (ir::BlockId q : dom_->preds.of(b)) {
                 ir::Branch* br = branch(q);
                 if (br->if_true == b) br->if_true = same;
                 if (br->if_false == b) br->if_false = same;
@@ -144,7 +150,7 @@ private:
     ir::Program& p_;
     std::vector<ir::BlockId> order_;
     std::vector<int> rank_;
-    std::unique_ptr<ir::Predecessors> preds_;
+    std::unique_ptr<Dominators> dom_;
     std::vector<ir::BlockId> idom_;
     std::vector<int> pre_, post_;
     std::vector<bool> touched_;

@@ -35,8 +35,7 @@ public:
         const auto& order = dom.order;
         const auto& idom = dom.idom;
         std::size_t n = p_.blocks.size();
-        ir::Predecessors preds_of(p_, order);
-        auto preds = [&](ir::BlockId b) { return preds_of.of(b); };
+        auto preds = [&](ir::BlockId b) { return dom.preds.of(b); };
 
         // Facts known on entry to each block.
         facts_in_.assign(n, -1);

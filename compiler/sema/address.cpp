@@ -48,11 +48,6 @@ bool decnet_address(const std::string& s, std::uint32_t& out) {
     return true;
 }
 
-bool is_80211_dir(std::optional<ast::Dir> d) {
-    return d && (*d == ast::Dir::addr1 || *d == ast::Dir::addr2 || *d == ast::Dir::addr3 ||
-                 *d == ast::Dir::addr4 || *d == ast::Dir::ra || *d == ast::Dir::ta);
-}
-
 std::uint32_t swap16(std::uint32_t v) { return ((v & 0xff) << 8) | ((v >> 8) & 0xff); }
 
 }  // namespace

@@ -81,7 +81,7 @@ private:
     diag::Sink& sink_;
     std::vector<Item> code_;
     State state_;
-    std::unordered_map<ir::BlockId, int> block_labels_;
+    std::vector<int> block_labels_;  // by block; -1: no label yet
     std::map<std::uint32_t, int> ret_labels_;
     int next_label_ = 0;
     std::uint32_t temps_in_use_ = 0;
@@ -103,9 +103,9 @@ bool Emitter::is_shared_ret(ir::BlockId b, std::uint32_t& value) const {
 int Emitter::block_label(ir::BlockId b) {
     std::uint32_t value;
     if (is_shared_ret(b, value)) return ret_label(value);
-    auto [it, inserted] = block_labels_.try_emplace(b, next_label_);
-    if (inserted) ++next_label_;
-    return it->second;
+    if (block_labels_.size() <= b) block_labels_.resize(p_.blocks.size(), -1);
+    if (block_labels_[b] < 0) block_labels_[b] = next_label_++;
+    return block_labels_[b];
 }
 
 int Emitter::ret_label(std::uint32_t value) {
@@ -370,9 +370,7 @@ std::optional<std::vector<Insn>> Emitter::run() {
     int entry_label = block_label(p_.entry);
     (void)entry_label;
     // Predecessor exit states decide what a block may reuse.
-    std::vector<std::vector<ir::BlockId>> preds(p_.blocks.size());
-    for (ir::BlockId b : order)
-        for (ir::BlockId s : ir::successors(p_.blocks[b])) preds[s].push_back(b);
+    ir::Predecessors preds_of(p_, order);
     std::vector<State> exit_state(p_.blocks.size());
 
     for (std::size_t i = 0; i < order.size(); ++i) {
@@ -382,9 +380,10 @@ std::optional<std::vector<Insn>> Emitter::run() {
         const auto& block = p_.blocks[b];
         // Entry state: what every predecessor agrees on.
         state_ = {};
-        if (!preds[b].empty()) {
-            state_ = exit_state[preds[b][0]];
-            for (ir::BlockId pb : preds[b]) {
+        auto preds = preds_of.of(b);
+        if (!preds.empty()) {
+            state_ = exit_state[preds[0]];
+            for (ir::BlockId pb : preds) {
                 if (exit_state[pb].a != state_.a) state_.a = ir::no_expr;
                 if (exit_state[pb].x != state_.x) state_.x = ir::no_expr;
             }
@@ -457,7 +456,15 @@ void Emitter::merge_tails() {
     std::vector<bool> dead(fragments_.size(), false);
     for (bool changed = true; changed;) {
         changed = false;
-        std::map<std::vector<std::uint64_t>, std::size_t> seen;
+        struct SigHash {
+            std::size_t operator()(const std::vector<std::uint64_t>& v) const noexcept {
+                std::size_t h = v.size();
+                for (auto x : v) h = (h ^ x) * 0x100000001b3ull;
+                return h;
+            }
+        };
+        std::unordered_map<std::vector<std::uint64_t>, std::size_t, SigHash> seen;
+        seen.reserve(fragments_.size());
         for (std::size_t r = fragments_.size(); r-- > 0;) {
             if (dead[r] || !ends_flow(r) || code_[fragments_[r]].labels.size() != 1) continue;
             // A fragment the one before it falls into must stay where it is.
