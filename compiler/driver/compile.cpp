@@ -1,6 +1,7 @@
 #include "driver/compile.hpp"
 
 #include "backend/cbpf/emit.hpp"
+#include "opt/fold_constants.hpp"
 #include "opt/pipeline.hpp"
 #include "parse/parse.hpp"
 #include "sema/sema.hpp"
@@ -39,7 +40,8 @@ std::string refused_constant_operation(const ir::Program& p) {
             stack.push_back(r->value);
         }
     };
-    for (ir::BlockId b : p.topological_order()) visit_block(p.blocks[b]);
+    // Every block, reachable or not yet removed: libpcap checks as it folds.
+    for (const auto& b : p.blocks) visit_block(b);
     while (!stack.empty()) {
         ir::ExprId e = stack.back();
         stack.pop_back();
@@ -69,13 +71,17 @@ std::optional<ir::Program> compile_to_ir(std::string_view expression, const Comp
     if (!program) return std::nullopt;
     if (wants_dump(options, "sema")) *options.trace += "# after sema\n" + ir::print(*program);
     if (!options.optimize || facts.libpcap_skips_optimizer) return program;
-    opt::optimize(*program, [&](std::string_view pass, const ir::Program& p) {
-        if (wants_dump(options, pass)) *options.trace += "# after " + std::string(pass) + "\n" + ir::print(p);
-    });
+    // Folding first, and the refusals it brings, before any code is
+    // dropped: libpcap refuses while it folds, wherever the operation is.
+    if (opt::fold_constants(*program) && wants_dump(options, "fold_constants"))
+        *options.trace += "# after fold_constants\n" + ir::print(*program);
     if (auto why = refused_constant_operation(*program); !why.empty()) {
         sink.error(diag::Span{0, expression.size()}, why, "the right operand is a constant once folded");
         return std::nullopt;
     }
+    opt::optimize(*program, [&](std::string_view pass, const ir::Program& p) {
+        if (wants_dump(options, pass)) *options.trace += "# after " + std::string(pass) + "\n" + ir::print(p);
+    });
     // libpcap refuses, when optimizing, a filter that can match nothing.
     if (rejects_everything(*program)) {
         sink.error(diag::Span{0, expression.size()}, "expression rejects all packets",

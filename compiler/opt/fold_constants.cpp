@@ -6,6 +6,10 @@
 //     wrapping at 2^32 as libpcap's folded `ld [k]` does (so after
 //     optimization `ip[0xfffffff5]` reads byte 3, as libpcap's code does);
 //   * a comparison of two constants becomes a jump.
+// Rewrites that libpcap makes only in its last peephole step, after its
+// jump threading (`(x & k) == 0` as jset, `(x + c) == d` as x == d - c),
+// belong to the classic BPF emitter: done here, they would let threading
+// see two tests as one where libpcap does not.
 // Division and modulo by a constant 0 stay: they reject at run time.
 #include "opt/fold_constants.hpp"
 
@@ -116,28 +120,6 @@ bool fold_constants(ir::Program& program) {
         } else if (auto* br = std::get_if<ir::Branch>(&block.end)) {
             update(br->lhs);
             update(br->rhs);
-            // (x & k) == 0 is jset #k with the targets swapped, as libpcap emits it.
-            const auto& lhs = program.exprs[br->lhs];
-            if (br->op == ir::CmpOp::eq && program.exprs.is_constant(br->rhs) && program.exprs[br->rhs].k == 0 &&
-                lhs.kind == ir::ExprKind::binary && lhs.op == ir::BinOp::band && program.exprs.is_constant(lhs.b)) {
-                *br = ir::Branch{ir::CmpOp::set, lhs.a, lhs.b, br->if_false, br->if_true};
-                changed = true;
-            }
-            // (x + c) == d is x == d - c; likewise - and ^ (bijections, so
-            // only for equality).
-            for (int rounds = 0; rounds < 8 && br->op == ir::CmpOp::eq && program.exprs.is_constant(br->rhs); ++rounds) {
-                const auto& l = program.exprs[br->lhs];
-                if (l.kind != ir::ExprKind::binary || !program.exprs.is_constant(l.b)) break;
-                std::uint32_t c = program.exprs[l.b].k, d = program.exprs[br->rhs].k, v;
-                if (l.op == ir::BinOp::add) v = d - c;
-                else if (l.op == ir::BinOp::sub) v = d + c;
-                else if (l.op == ir::BinOp::bxor) v = d ^ c;
-                else break;
-                ir::ExprId x = l.a;
-                br->rhs = program.exprs.constant(v);
-                br->lhs = x;
-                changed = true;
-            }
             if (program.exprs.is_constant(br->lhs) && program.exprs.is_constant(br->rhs)) {
                 bool taken = ir::compare(br->op, program.exprs[br->lhs].k, program.exprs[br->rhs].k);
                 block.end = ir::Jump{taken ? br->if_true : br->if_false};

@@ -101,7 +101,7 @@ TEST(SemaTest, GoldenIr) {
               "b0: if P[12:2] == 0x800 goto b1 else b5\n"
               "b1: if P[23:1] == 6 goto b2 else b5\n"
               "b2: if P[20:2] & 0x1fff goto b5 else b3\n"
-              "b3: if P[4*(P[14]&0xf)+27:1] & 2 goto b4 else b5\n"
+              "b3: if (P[4*(P[14]&0xf)+27:1] & 2) == 0 goto b5 else b4\n"
               "b4: return 0x40000\n"
               "b5: return 0\n");
 }

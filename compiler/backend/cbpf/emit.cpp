@@ -12,6 +12,7 @@
 #include "backend/cbpf/ops.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <map>
 #include <unordered_map>
 
@@ -331,11 +332,31 @@ void Emitter::gen_branch(const ir::Branch& in) {
             std::swap(br.if_true, br.if_false);
         }
     }
+    // libpcap's peephole forms: (x & k) == 0 is `jset #k` with the
+    // targets swapped; (x + c) == d, (x - c) == d and (x ^ c) == d compare
+    // x with the constant solved for.
+    std::optional<std::uint32_t> k;  // the constant compared with, when there is one
+    if (pool_.is_constant(br.rhs)) k = pool_[br.rhs].k;
+    for (int rounds = 0; rounds < 8 && br.op == ir::CmpOp::eq && k; ++rounds) {
+        const auto& l = pool_[br.lhs];
+        if (l.kind != ExprKind::binary || !pool_.is_constant(l.b)) break;
+        std::uint32_t c = pool_[l.b].k, d = *k;
+        if (l.op == ir::BinOp::band && d == 0) {
+            br = ir::Branch{ir::CmpOp::set, l.a, l.b, br.if_false, br.if_true};
+            k = c;
+            break;
+        }
+        if (l.op == ir::BinOp::add) k = d - c;
+        else if (l.op == ir::BinOp::sub) k = d + c;
+        else if (l.op == ir::BinOp::bxor) k = d ^ c;
+        else break;
+        br.lhs = l.a;
+    }
     int t = block_label(br.if_true), f = block_label(br.if_false);
     std::uint16_t op = cls::jmp | jump_op(br.op);
-    if (pool_.is_constant(br.rhs)) {
+    if (k) {
         gen_a(br.lhs);
-        put_jump(stmt(op | src::k, pool_[br.rhs].k), t, f);
+        put_jump(stmt(op | src::k, *k), t, f);
     } else if (direct_x(br.rhs) || (state_.x == br.rhs && !clobbers_x(br.lhs))) {
         gen_a(br.lhs);
         gen_x(br.rhs);
