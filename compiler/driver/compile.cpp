@@ -29,25 +29,11 @@ bool rejects_everything(const ir::Program& p) {
 // folded to a constant it cannot use: `len >> 1 + 40` compiles at -O0 and
 // is refused at -O.
 std::string refused_constant_operation(const ir::Program& p) {
+    // Every expression folding produced, used or not yet dropped: libpcap
+    // checks as it folds, wherever the operation is.
     const auto& pool = p.exprs;
-    std::vector<ir::ExprId> stack;
-    auto visit_block = [&](const ir::Block& b) {
-        for (const auto& a : b.assigns) stack.push_back(a.value);
-        if (const auto* br = std::get_if<ir::Branch>(&b.end)) {
-            stack.push_back(br->lhs);
-            stack.push_back(br->rhs);
-        } else if (const auto* r = std::get_if<ir::Return>(&b.end)) {
-            stack.push_back(r->value);
-        }
-    };
-    // Every block, reachable or not yet removed: libpcap checks as it folds.
-    for (const auto& b : p.blocks) visit_block(b);
-    while (!stack.empty()) {
-        ir::ExprId e = stack.back();
-        stack.pop_back();
+    for (ir::ExprId e = 0; e < pool.size(); ++e) {
         const auto& n = pool[e];
-        if (n.a != ir::no_expr) stack.push_back(n.a);
-        if (n.b != ir::no_expr) stack.push_back(n.b);
         if (n.kind != ir::ExprKind::binary || !pool.is_constant(n.b)) continue;
         std::uint32_t k = pool[n.b].k;
         if (n.op == ir::BinOp::div && k == 0) return "division by zero";
