@@ -3,6 +3,11 @@
 #include "backend/cbpf/format.hpp"
 #include "driver/compile.hpp"
 #include "driver/replay.hpp"
+#ifdef FCAP_HAVE_EBPF
+#include "backend/ebpf/loader.hpp"
+#include "backend/ebpf/lower.hpp"
+#include "backend/ebpf/print.hpp"
+#endif
 #include "parse/parse.hpp"
 #include "sema/link_layer.hpp"
 
@@ -31,6 +36,66 @@ const char* examples = R"(examples:
 
 }  // namespace
 
+#ifdef FCAP_HAVE_EBPF
+// --target xdp: print the program, or run it over a capture in the kernel
+// (BPF_PROG_TEST_RUN) and compare with libpcap packet by packet.
+static int xdp_command(const std::string& expression, const CompileOptions& options, bool invert,
+                       const std::string& replay_file, bool verbose, diag::Sink& sink) {
+    auto program = compile_to_ir(expression, options, sink);
+    sink.print(std::cerr, "fcc", expression);
+    if (!program) return 1;
+    diag::Sink lower_sink;
+    auto code = ebpf::lower_xdp(*program, {invert}, lower_sink);
+    lower_sink.print(std::cerr, "fcc", expression);
+    if (!code) return 1;
+    if (replay_file.empty()) {
+        std::cout << ebpf::print(*code);
+        return 0;
+    }
+    std::string log;
+    auto loaded = ebpf::load(*code, &log);
+    if (!loaded) {
+        std::cerr << "fcc: error: the kernel refused the XDP program:\n" << log;
+        return 1;
+    }
+    char errbuf[PCAP_ERRBUF_SIZE];
+    pcap_t* p = pcap_open_offline(replay_file.c_str(), errbuf);
+    if (p == nullptr) {
+        std::cerr << "fcc: error: cannot read " << replay_file << ": " << errbuf << "\n";
+        return 1;
+    }
+    bpf_program reference{};
+    bool have_reference = pcap_compile(p, &reference, expression.c_str(), 1, PCAP_NETMASK_UNKNOWN) == 0;
+    pcap_pkthdr* h;
+    const u_char* bytes;
+    std::size_t packets = 0, matched = 0, differ = 0, not_run = 0;
+    std::int32_t match_action = invert ? ebpf::xdp_pass : ebpf::xdp_drop;
+    while (pcap_next_ex(p, &h, &bytes) == 1) {
+        ++packets;
+        auto r = ebpf::test_run(*loaded, bytes, h->caplen);
+        if (!r || h->caplen > 3500) {
+            // The kernel's XDP test runner takes 14 to about 3,500 bytes.
+            ++not_run;
+            if (verbose) std::cout << packets << ": not run (caplen " << h->caplen << ")\n";
+            continue;
+        }
+        bool ours = *r == std::uint32_t(match_action);
+        matched += ours;
+        bool theirs = have_reference && bpf_filter(reference.bf_insns, bytes, h->len, h->caplen) != 0;
+        bool differs = have_reference && ours != theirs;
+        differ += differs;
+        if (verbose || differs)
+            std::cout << packets << ": " << (ours ? "match" : "no match") << (differs ? "  DIFFERS from libpcap" : "")
+                      << "\n";
+    }
+    if (have_reference) pcap_freecode(&reference);
+    pcap_close(p);
+    std::cout << replay_file << ": " << packets << " packets, " << matched << " matched (XDP, in the kernel), "
+              << not_run << " not run, " << differ << " differ from libpcap\n";
+    return differ ? 1 : 0;
+}
+#endif
+
 int main(int argc, char** argv) {
     CLI::App app{"fcc: compile tcpdump / pcap-filter(7) expressions to classic BPF and eBPF"};
     app.footer(examples);
@@ -50,6 +115,11 @@ int main(int argc, char** argv) {
     app.add_flag("--dump-ir", dump_ir, "print the IR after optimization");
     std::string dump_after_list;
     app.add_option("--dump-after", dump_after_list, "print the IR after PASS,PASS... (sema, a pass name, or all)");
+    std::string target = "cbpf";
+    bool invert = false;
+    app.add_option("--target", target, "cbpf (default) or xdp: XDP prints eBPF assembly; with -r runs in the kernel")
+        ->check(CLI::IsMember({"cbpf", "xdp"}));
+    app.add_flag("--invert", invert, "xdp: drop everything but the matches (default: drop the matches)");
     std::string replay_file;
     bool verbose = false, expect = false;
     app.add_option("-r", replay_file, "run the filter over every packet of a pcap/pcapng file");
@@ -131,6 +201,9 @@ int main(int argc, char** argv) {
         std::cout << trace << ir::print(*program);
         return 0;
     }
+#ifdef FCAP_HAVE_EBPF
+    if (target == "xdp") return xdp_command(expression, options, invert, replay_file, verbose, sink);
+#endif
     if (!replay_file.empty()) {
         // The capture decides the link type.
         char errbuf[PCAP_ERRBUF_SIZE];
