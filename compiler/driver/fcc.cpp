@@ -37,15 +37,17 @@ const char* examples = R"(examples:
 }  // namespace
 
 #ifdef FCAP_HAVE_EBPF
-// --target xdp: print the program, or run it over a capture in the kernel
-// (BPF_PROG_TEST_RUN) and compare with libpcap packet by packet.
-static int xdp_command(const std::string& expression, const CompileOptions& options, bool invert,
-                       const std::string& replay_file, bool verbose, diag::Sink& sink) {
+// --target socket|xdp: print the program, or run it over a capture in the
+// kernel (BPF_PROG_TEST_RUN; a socket program as SCHED_CLS, which sees the
+// Ethernet header as a raw socket does) and compare with libpcap.
+static int ebpf_command(const std::string& target, const std::string& expression, CompileOptions options,
+                        bool invert, const std::string& replay_file, bool verbose, diag::Sink& sink) {
+    bool xdp = target == "xdp";
     auto program = compile_to_ir(expression, options, sink);
     sink.print(std::cerr, "fcc", expression);
     if (!program) return 1;
     diag::Sink lower_sink;
-    auto code = ebpf::lower_xdp(*program, {invert}, lower_sink);
+    auto code = xdp ? ebpf::lower_xdp(*program, {invert}, lower_sink) : ebpf::lower_socket(*program, lower_sink);
     lower_sink.print(std::cerr, "fcc", expression);
     if (!code) return 1;
     if (replay_file.empty()) {
@@ -53,9 +55,9 @@ static int xdp_command(const std::string& expression, const CompileOptions& opti
         return 0;
     }
     std::string log;
-    auto loaded = ebpf::load(*code, &log);
+    auto loaded = ebpf::load(*code, &log, true);
     if (!loaded) {
-        std::cerr << "fcc: error: the kernel refused the XDP program:\n" << log;
+        std::cerr << "fcc: error: the kernel refused the " << target << " program:\n" << log;
         return 1;
     }
     char errbuf[PCAP_ERRBUF_SIZE];
@@ -74,12 +76,13 @@ static int xdp_command(const std::string& expression, const CompileOptions& opti
         ++packets;
         auto r = ebpf::test_run(*loaded, bytes, h->caplen);
         if (!r || h->caplen > 3500) {
-            // The kernel's XDP test runner takes 14 to about 3,500 bytes.
+            // The kernel's test runners take about 14 (XDP) or 34/54 (skb)
+            // to 3,500 bytes.
             ++not_run;
             if (verbose) std::cout << packets << ": not run (caplen " << h->caplen << ")\n";
             continue;
         }
-        bool ours = *r == std::uint32_t(match_action);
+        bool ours = xdp ? *r == std::uint32_t(match_action) : *r != 0;
         matched += ours;
         bool theirs = have_reference && bpf_filter(reference.bf_insns, bytes, h->len, h->caplen) != 0;
         bool differs = have_reference && ours != theirs;
@@ -90,7 +93,7 @@ static int xdp_command(const std::string& expression, const CompileOptions& opti
     }
     if (have_reference) pcap_freecode(&reference);
     pcap_close(p);
-    std::cout << replay_file << ": " << packets << " packets, " << matched << " matched (XDP, in the kernel), "
+    std::cout << replay_file << ": " << packets << " packets, " << matched << " matched (" << target << ", in the kernel), "
               << not_run << " not run, " << differ << " differ from libpcap\n";
     return differ ? 1 : 0;
 }
@@ -117,8 +120,9 @@ int main(int argc, char** argv) {
     app.add_option("--dump-after", dump_after_list, "print the IR after PASS,PASS... (sema, a pass name, or all)");
     std::string target = "cbpf";
     bool invert = false;
-    app.add_option("--target", target, "cbpf (default) or xdp: XDP prints eBPF assembly; with -r runs in the kernel")
-        ->check(CLI::IsMember({"cbpf", "xdp"}));
+    app.add_option("--target", target,
+                   "cbpf (default), socket or xdp: the eBPF targets print assembly; with -r they run in the kernel")
+        ->check(CLI::IsMember({"cbpf", "socket", "xdp"}));
     app.add_flag("--invert", invert, "xdp: drop everything but the matches (default: drop the matches)");
     std::string replay_file;
     bool verbose = false, expect = false;
@@ -202,7 +206,7 @@ int main(int argc, char** argv) {
         return 0;
     }
 #ifdef FCAP_HAVE_EBPF
-    if (target == "xdp") return xdp_command(expression, options, invert, replay_file, verbose, sink);
+    if (target != "cbpf") return ebpf_command(target, expression, options, invert, replay_file, verbose, sink);
 #endif
     if (!replay_file.empty()) {
         // The capture decides the link type.

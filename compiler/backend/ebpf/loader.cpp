@@ -36,11 +36,13 @@ static std::vector<bpf_insn> encode(const Program& p) {
     return out;
 }
 
-std::optional<LoadedProgram> load(const Program& program, std::string* log) {
+std::optional<LoadedProgram> load(const Program& program, std::string* log, bool for_replay) {
     auto insns = encode(program);
     std::vector<char> buf(1 << 20);
     LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_level = 1, .log_size = unsigned(buf.size()), .log_buf = buf.data());
-    bpf_prog_type type = program.target == Target::xdp ? BPF_PROG_TYPE_XDP : BPF_PROG_TYPE_SCHED_CLS;
+    bpf_prog_type type = program.target == Target::xdp ? BPF_PROG_TYPE_XDP
+                         : for_replay                  ? BPF_PROG_TYPE_SCHED_CLS
+                                                       : BPF_PROG_TYPE_SOCKET_FILTER;
     int fd = bpf_prog_load(type, "fcap_filter", program.license.c_str(), insns.data(), insns.size(), &opts);
     if (fd < 0) {
         int err = errno;

@@ -25,7 +25,10 @@ private:
 };
 
 // nullopt when the kernel refuses; *log gets the verifier's log (or why).
-std::optional<LoadedProgram> load(const Program& program, std::string* log);
+// `for_replay` loads a socket program as SCHED_CLS, whose test runner hands
+// it the Ethernet header first, as a raw AF_PACKET socket does (the
+// SOCKET_FILTER test runner starts at the network header).
+std::optional<LoadedProgram> load(const Program& program, std::string* log, bool for_replay = false);
 
 // Runs the program once on `data`; nullopt when the kernel refuses the run
 // (XDP wants at least an Ethernet header and at most about a page).

@@ -29,9 +29,15 @@ struct Item {
 
 class Lowering {
 public:
-    Lowering(const ir::Program& p, const LowerOptions& o, diag::Sink& sink) : p_(p), pool_(p.exprs), sink_(sink) {
-        match_ = o.invert ? xdp_pass : xdp_drop;
-        miss_ = o.invert ? xdp_drop : xdp_pass;
+    Lowering(const ir::Program& p, Target target, const LowerOptions& o, diag::Sink& sink)
+        : p_(p), pool_(p.exprs), sink_(sink), target_(target) {
+        if (target == Target::xdp) {
+            match_ = o.invert ? xdp_pass : xdp_drop;
+            miss_ = o.invert ? xdp_drop : xdp_pass;
+        } else {
+            match_ = std::int32_t(p.snaplen);
+            miss_ = 0;
+        }
     }
 
     std::optional<Program> run();
@@ -65,6 +71,7 @@ private:
     const ir::Program& p_;
     const ir::ExprPool& pool_;
     diag::Sink& sink_;
+    Target target_;
     std::int32_t match_ = xdp_drop, miss_ = xdp_pass;
     std::vector<Item> code_;
     std::vector<int> label_at_;
@@ -96,6 +103,31 @@ void Lowering::reject_always(Reg r) {
 
 Reg Lowering::packet_load(std::uint8_t size, std::uint32_t k, ExprId index) {
     std::uint8_t bits = size == 1 ? sz::b : size == 2 ? sz::h : sz::w;
+    if (target_ == Target::socket) {
+        // LD_ABS / LD_IND: r6 is the skb, the value lands in r0 in host
+        // order, r1-r5 are clobbered, and a load past the end ends the
+        // program with 0.  Offsets are kept below 64 KiB so that the
+        // kernel's signed offset arithmetic cannot see a negative one.
+        Reg out = alloc();
+        if (index == ir::no_expr) {
+            if (std::uint64_t(k) + size > 0xffff) {
+                reject_always(out);
+                return out;
+            }
+            put(Insn{std::uint8_t(cls::ld | 0x20 | bits), 0, 0, 0, std::int32_t(k)});
+        } else {
+            if (k > 0xffff) {
+                reject_always(out);
+                return out;
+            }
+            Reg off = gen(index);
+            jump(cls::jmp32 | jop::jgt, off, 0xffff, reject_);
+            put(Insn{std::uint8_t(cls::ld | 0x40 | bits), 0, std::uint8_t(off), 0, std::int32_t(k)});
+            release(off);
+        }
+        put(alu64_reg(op::mov, out, r0));
+        return out;
+    }
     Reg at = alloc();
     if (index == ir::no_expr) {
         if (std::uint64_t(k) + size > 0xffff) {
@@ -139,7 +171,8 @@ Reg Lowering::gen(ExprId e) {
     }
     case ExprKind::packet_len: {
         Reg r = alloc();
-        put(alu32_reg(op::mov, r, r9));
+        if (target_ == Target::socket) put(ebpf::load(sz::w, r, r6, 0));  // __sk_buff.len
+        else put(alu32_reg(op::mov, r, r9));
         return r;
     }
     case ExprKind::var: {
@@ -209,13 +242,18 @@ std::optional<Program> Lowering::run() {
     label_at_.assign(p_.blocks.size(), -1);
     next_label_ = int(p_.blocks.size());  // labels 0..n-1 are blocks
     reject_ = new_label();
-    free_ = {r6, r5, r4, r3, r2, r1, r0};
-
-    // 1. Prologue (r1 is the xdp_md context).
-    put(ebpf::load(sz::w, r7, r1, 0));  // data
-    put(ebpf::load(sz::w, r8, r1, 4));  // data_end
-    put(alu64_reg(op::mov, r9, r8));
-    put(alu64_reg(op::sub, r9, r7));
+    if (target_ == Target::xdp) {
+        free_ = {r6, r5, r4, r3, r2, r1, r0};
+        // 1. Prologue (r1 is the xdp_md context).
+        put(ebpf::load(sz::w, r7, r1, 0));  // data
+        put(ebpf::load(sz::w, r8, r1, 4));  // data_end
+        put(alu64_reg(op::mov, r9, r8));
+        put(alu64_reg(op::sub, r9, r7));
+    } else {
+        // LD_ABS wants the skb in r6 and clobbers r0-r5: values live in r7-r9.
+        free_ = {r9, r8, r7};
+        put(alu64_reg(op::mov, r6, r1));
+    }
     for (std::uint32_t v = 0; v < p_.var_count; ++v) put(store_imm(sz::dw, r10, slot(v), 0));
 
     for (std::size_t i = 0; i < order.size(); ++i) {
@@ -273,7 +311,7 @@ std::optional<Program> Lowering::run() {
     }
 
     Program out;
-    out.target = Target::xdp;
+    out.target = target_;
     out.insns.reserve(code_.size());
     for (std::size_t i = 0; i < code_.size(); ++i) {
         Insn insn = code_[i].insn;
@@ -293,7 +331,11 @@ std::optional<Program> Lowering::run() {
 }  // namespace
 
 std::optional<Program> lower_xdp(const ir::Program& program, const LowerOptions& options, diag::Sink& sink) {
-    return Lowering(program, options, sink).run();
+    return Lowering(program, Target::xdp, options, sink).run();
+}
+
+std::optional<Program> lower_socket(const ir::Program& program, diag::Sink& sink) {
+    return Lowering(program, Target::socket, {}, sink).run();
 }
 
 }  // namespace fcap::ebpf

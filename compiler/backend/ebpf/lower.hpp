@@ -20,4 +20,10 @@ constexpr std::int32_t xdp_drop = 1, xdp_pass = 2;
 
 std::optional<Program> lower_xdp(const ir::Program& program, const LowerOptions& options, diag::Sink& sink);
 
+// A socket filter (BPF_PROG_TYPE_SOCKET_FILTER, loadable as SCHED_CLS too):
+// packet bytes through the kernel's LD_ABS/LD_IND, which end the program
+// with 0 past the end: libpcap's rule, the packet rejected.  A match
+// returns the snaplen, a miss 0.
+std::optional<Program> lower_socket(const ir::Program& program, diag::Sink& sink);
+
 }  // namespace fcap::ebpf

@@ -63,6 +63,12 @@ std::string print(const Program& p) {
                 std::snprintf(line, sizeof line, "r%u = be%d r%u", in.dst, in.imm, in.dst);
             else
                 std::snprintf(line, sizeof line, "%s%u %s %s", w, in.dst, alu_name(in.code), operand.c_str());
+        } else if (c == cls::ld && (in.code & 0xe0) == 0x20) {
+            std::snprintf(line, sizeof line, "r0 = *(%s *)skb[%d]  (LD_ABS: past the end returns 0)",
+                          size_name(in.code), in.imm);
+        } else if (c == cls::ld && (in.code & 0xe0) == 0x40) {
+            std::snprintf(line, sizeof line, "r0 = *(%s *)skb[r%u + %d]  (LD_IND: past the end returns 0)",
+                          size_name(in.code), in.src, in.imm);
         } else if (c == cls::ldx) {
             std::snprintf(line, sizeof line, "r%u = *(%s *)(r%u %+d)", in.dst, size_name(in.code), in.src, in.off);
         } else if (c == cls::st) {

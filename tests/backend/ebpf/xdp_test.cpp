@@ -14,7 +14,8 @@ namespace {
 
 using test::Capture;
 
-TEST(XdpTest, VerifierAcceptsAndVerdictsEqualLibpcap) {
+// Every corpus expression on every Ethernet test packet, in the kernel.
+void hold_against_libpcap(Target target) {
     std::string why;
     if (!can_load_bpf(&why)) GTEST_SKIP() << why;
     std::vector<std::string> dirs = {test::own_pcaps_dir()};
@@ -31,14 +32,19 @@ TEST(XdpTest, VerifierAcceptsAndVerdictsEqualLibpcap) {
         diag::Sink sink;
         auto ir = compile_to_ir(e, o, sink);
         ASSERT_TRUE(ir) << e << ": " << sink.first_error();
-        auto prog = lower_xdp(*ir, {}, sink);
+        auto prog = target == Target::xdp ? lower_xdp(*ir, {}, sink) : lower_socket(*ir, sink);
         if (!prog) {
             ++unsupported;  // protochain, for now
             continue;
         }
         std::string log;
-        auto loaded = load(*prog, &log);
+        auto loaded = load(*prog, &log, true);
         ASSERT_TRUE(loaded) << "verifier refused `" << e << "`:\n" << log.substr(0, 3000);
+        // And as a real socket filter, for fcap.
+        if (target == Target::socket) {
+            auto as_socket = load(*prog, &log, false);
+            ASSERT_TRUE(as_socket) << "refused as a socket filter: `" << e << "`:\n" << log.substr(0, 3000);
+        }
         // `len` is the wire length for libpcap, but XDP sees only the captured bytes
         // (some capture records even claim a wire length below the captured one).
         bool uses_len = e.find("len") != std::string::npos || e.find("less") != std::string::npos ||
@@ -51,7 +57,7 @@ TEST(XdpTest, VerifierAcceptsAndVerdictsEqualLibpcap) {
             }
             // Past about 3,500 bytes the XDP test runner splits the frame into
             // fragments and the program sees only the first part.
-            if (pkt.caplen > 3500) {
+            if (pkt.caplen > 3500 || pkt.caplen < 14) {
                 ++refused_runs;
                 continue;
             }
@@ -61,19 +67,23 @@ TEST(XdpTest, VerifierAcceptsAndVerdictsEqualLibpcap) {
                 continue;
             }
             ++compared;
-            bool ours = *r == std::uint32_t(xdp_drop), theirs = ref.values[i] != 0;
+            bool ours = target == Target::xdp ? *r == std::uint32_t(xdp_drop) : *r != 0;
+            bool theirs = ref.values[i] != 0;
             if (ours != theirs && failures++ < 10)
                 ADD_FAILURE() << "`" << e << "` packet " << i << " (caplen " << pkt.caplen << "): libpcap "
                               << theirs << ", XDP " << ours << " (wire length " << pkt.wirelen << ")";
         }
     }
-    std::cout << "xdp: " << compared << " verdicts compared, " << failures << " differ; " << unsupported
+    std::cout << (target == Target::xdp ? "xdp: " : "socket (as sched_cls): ") << compared << " verdicts compared, " << failures << " differ; " << unsupported
               << " expressions not lowered yet (protochain); " << refused_runs
               << " runs the kernel's test runner refused (packet size); " << len_on_truncated
               << " `len` verdicts on packets whose wire and captured lengths differ not compared\n";
     EXPECT_EQ(failures, 0u);
     EXPECT_GT(compared, 100000u);
 }
+
+TEST(XdpTest, VerifierAcceptsAndVerdictsEqualLibpcap) { hold_against_libpcap(Target::xdp); }
+TEST(SocketTest, VerifierAcceptsAndVerdictsEqualLibpcap) { hold_against_libpcap(Target::socket); }
 
 TEST(XdpTest, InvertSwapsTheActions) {
     std::string why;
