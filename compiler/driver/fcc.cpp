@@ -93,6 +93,9 @@ static int ebpf_command(const std::string& target, const std::string& expression
     }
     if (have_reference) pcap_freecode(&reference);
     pcap_close(p);
+    if (auto c = ebpf::read_counters(*loaded))
+        std::cout << "counters (summed over CPUs): " << c->packets << " packets, " << c->bytes << " bytes, "
+                  << c->matched_packets << " matched, " << c->matched_bytes << " matched bytes\n";
     std::cout << replay_file << ": " << packets << " packets, " << matched << " matched (" << target << ", in the kernel), "
               << not_run << " not run, " << differ << " differ from libpcap\n";
     return differ ? 1 : 0;

@@ -1,6 +1,8 @@
 #include "backend/ebpf/loader.hpp"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include <linux/bpf.h>
 #include <unistd.h>
 
@@ -13,14 +15,58 @@ namespace fcap::ebpf {
 LoadedProgram& LoadedProgram::operator=(LoadedProgram&& o) noexcept {
     if (this != &o) {
         if (fd_ >= 0) ::close(fd_);
+        if (map_fd_ >= 0) ::close(map_fd_);
         fd_ = o.fd_;
-        o.fd_ = -1;
+        map_fd_ = o.map_fd_;
+        o.fd_ = o.map_fd_ = -1;
     }
     return *this;
 }
 
 LoadedProgram::~LoadedProgram() {
     if (fd_ >= 0) ::close(fd_);
+    if (map_fd_ >= 0) ::close(map_fd_);
+}
+
+int create_counter_map(std::string* error) {
+    // BTF: u32 key, struct fcap_counters { u64 packets, bytes, matched_packets, matched_bytes; }
+    btf* types = btf__new_empty();
+    if (!types) {
+        if (error) *error = "cannot build BTF";
+        return -1;
+    }
+    int u32 = btf__add_int(types, "unsigned int", 4, 0);
+    int u64 = btf__add_int(types, "unsigned long long", 8, 0);
+    int value = btf__add_struct(types, "fcap_counters", 32);
+    btf__add_field(types, "packets", u64, 0, 0);
+    btf__add_field(types, "bytes", u64, 64, 0);
+    btf__add_field(types, "matched_packets", u64, 128, 0);
+    btf__add_field(types, "matched_bytes", u64, 192, 0);
+    int fd = -1;
+    if (btf__load_into_kernel(types) == 0) {
+        LIBBPF_OPTS(bpf_map_create_opts, opts, .btf_fd = unsigned(btf__fd(types)), .btf_key_type_id = unsigned(u32),
+                    .btf_value_type_id = unsigned(value));
+        fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "fcap_counters", 4, 32, 1, &opts);
+    }
+    if (fd < 0 && error) *error = std::string("cannot create the counter map: ") + std::strerror(errno);
+    btf__free(types);  // the map keeps its own reference to the loaded BTF
+    return fd;
+}
+
+std::optional<Counters> read_counters(const LoadedProgram& program) {
+    int cpus = libbpf_num_possible_cpus();
+    if (cpus <= 0 || program.map_fd() < 0) return std::nullopt;
+    std::vector<Counters> per_cpu(static_cast<std::size_t>(cpus));
+    std::uint32_t key = 0;
+    if (bpf_map_lookup_elem(program.map_fd(), &key, per_cpu.data()) != 0) return std::nullopt;
+    Counters sum;
+    for (const auto& c : per_cpu) {
+        sum.packets += c.packets;
+        sum.bytes += c.bytes;
+        sum.matched_packets += c.matched_packets;
+        sum.matched_bytes += c.matched_bytes;
+    }
+    return sum;
 }
 
 static std::vector<bpf_insn> encode(const Program& p) {
@@ -38,6 +84,12 @@ static std::vector<bpf_insn> encode(const Program& p) {
 
 std::optional<LoadedProgram> load(const Program& program, std::string* log, bool for_replay) {
     auto insns = encode(program);
+    int map_fd = -1;
+    if (!program.map_refs.empty()) {
+        map_fd = create_counter_map(log);
+        if (map_fd < 0) return std::nullopt;
+        for (const auto& ref : program.map_refs) insns[ref.insn_index].imm = map_fd;
+    }
     std::vector<char> buf(1 << 20);
     LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_level = 1, .log_size = unsigned(buf.size()), .log_buf = buf.data());
     bpf_prog_type type = program.target == Target::xdp ? BPF_PROG_TYPE_XDP
@@ -47,9 +99,10 @@ std::optional<LoadedProgram> load(const Program& program, std::string* log, bool
     if (fd < 0) {
         int err = errno;
         if (log) *log = std::string(std::strerror(err)) + "\n" + buf.data();
+        if (map_fd >= 0) ::close(map_fd);
         return std::nullopt;
     }
-    return LoadedProgram(fd);
+    return LoadedProgram(fd, map_fd);
 }
 
 std::optional<std::uint32_t> test_run(const LoadedProgram& program, const std::uint8_t* data, std::uint32_t size) {

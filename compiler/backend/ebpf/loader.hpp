@@ -11,18 +11,28 @@
 namespace fcap::ebpf {
 
 // An open program; closes its descriptor when destroyed.
+// An open program and its counter map; closes both when destroyed.
 class LoadedProgram {
 public:
     LoadedProgram() = default;
-    explicit LoadedProgram(int fd) : fd_(fd) {}
-    LoadedProgram(LoadedProgram&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+    LoadedProgram(int fd, int map_fd) : fd_(fd), map_fd_(map_fd) {}
+    LoadedProgram(LoadedProgram&& o) noexcept : fd_(o.fd_), map_fd_(o.map_fd_) { o.fd_ = o.map_fd_ = -1; }
     LoadedProgram& operator=(LoadedProgram&& o) noexcept;
     ~LoadedProgram();
     int fd() const { return fd_; }
+    int map_fd() const { return map_fd_; }
 
 private:
     int fd_ = -1;
+    int map_fd_ = -1;
 };
+
+// The counters summed over all possible CPUs; nullopt if the map cannot be read.
+std::optional<Counters> read_counters(const LoadedProgram& program);
+
+// The counter map alone (BPF_MAP_TYPE_PERCPU_ARRAY, one entry, described in
+// BTF): its fd, or -1 with *error set.
+int create_counter_map(std::string* error);
 
 // nullopt when the kernel refuses; *log gets the verifier's log (or why).
 // `for_replay` loads a socket program as SCHED_CLS, whose test runner hands

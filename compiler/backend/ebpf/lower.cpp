@@ -67,6 +67,12 @@ private:
     Reg packet_load(std::uint8_t size, std::uint32_t k, ExprId index);
     void reject_always(Reg r);
     std::int16_t slot(std::uint32_t var) const { return std::int16_t(-8 * std::int32_t(var + 1)); }
+    // The counters' value pointer and the map key live after the variables.
+    std::int16_t counters_slot() const { return slot(p_.var_count); }
+    std::int16_t key_slot() const { return slot(p_.var_count + 1); }
+    void count_packet(Reg ctx);
+    void count_match();
+    std::vector<MapRef> map_refs_;
 
     const ir::Program& p_;
     const ir::ExprPool& pool_;
@@ -81,6 +87,52 @@ private:
     std::vector<Reg> free_;
     bool failed_ = false;
 };
+
+// Per-CPU counters (ebpf::Counters): look the entry up once, keep its
+// address on the stack, add to it.  The entry is this CPU's, so plain adds
+// are enough.  Counting never changes a verdict: a failed lookup skips it.
+void Lowering::count_packet(Reg ctx) {
+    put(store_imm(sz::w, r10, key_slot(), 0));
+    map_refs_.push_back({code_.size()});
+    put(Insn{std::uint8_t(cls::ld | sz::dw | mode::imm), r1, 1 /* BPF_PSEUDO_MAP_FD */, 0, 0});
+    put(Insn{0, 0, 0, 0, 0});
+    put(alu64_reg(op::mov, r2, r10));
+    put(alu64_imm(op::add, r2, key_slot()));
+    put(Insn{std::uint8_t(cls::jmp | 0x80 /* call */), 0, 0, 0, 1 /* bpf_map_lookup_elem */});
+    put(store_reg(sz::dw, r10, counters_slot(), r0));
+    int skip = new_label();
+    jump(cls::jmp | jop::jeq, r0, 0, skip);
+    // packets += 1; bytes += length
+    put(ebpf::load(sz::dw, r1, r0, 0));
+    put(alu64_imm(op::add, r1, 1));
+    put(store_reg(sz::dw, r0, 0, r1));
+    if (target_ == Target::xdp) {
+        put(ebpf::load(sz::w, r2, ctx, 4));  // data_end
+        put(ebpf::load(sz::w, r3, ctx, 0));  // data
+        put(alu64_reg(op::sub, r2, r3));
+    } else {
+        put(ebpf::load(sz::w, r2, ctx, 0));  // __sk_buff.len
+    }
+    put(ebpf::load(sz::dw, r1, r0, 8));
+    put(alu64_reg(op::add, r1, r2));
+    put(store_reg(sz::dw, r0, 8, r1));
+    place(skip);
+}
+
+void Lowering::count_match() {
+    put(ebpf::load(sz::dw, r1, r10, counters_slot()));
+    int skip = new_label();
+    jump(cls::jmp | jop::jeq, r1, 0, skip);
+    put(ebpf::load(sz::dw, r2, r1, 16));
+    put(alu64_imm(op::add, r2, 1));
+    put(store_reg(sz::dw, r1, 16, r2));
+    if (target_ == Target::xdp) put(alu64_reg(op::mov, r3, r9));
+    else put(ebpf::load(sz::w, r3, r6, 0));
+    put(ebpf::load(sz::dw, r2, r1, 24));
+    put(alu64_reg(op::add, r2, r3));
+    put(store_reg(sz::dw, r1, 24, r2));
+    place(skip);
+}
 
 Reg Lowering::alloc() {
     if (free_.empty()) {
@@ -242,17 +294,18 @@ std::optional<Program> Lowering::run() {
     label_at_.assign(p_.blocks.size(), -1);
     next_label_ = int(p_.blocks.size());  // labels 0..n-1 are blocks
     reject_ = new_label();
+    // 1. Prologue: r6 is the context (xdp_md or __sk_buff), counted first.
+    put(alu64_reg(op::mov, r6, r1));
+    count_packet(r6);
     if (target_ == Target::xdp) {
-        free_ = {r6, r5, r4, r3, r2, r1, r0};
-        // 1. Prologue (r1 is the xdp_md context).
-        put(ebpf::load(sz::w, r7, r1, 0));  // data
-        put(ebpf::load(sz::w, r8, r1, 4));  // data_end
+        free_ = {r5, r4, r3, r2, r1, r0};
+        put(ebpf::load(sz::w, r7, r6, 0));  // data
+        put(ebpf::load(sz::w, r8, r6, 4));  // data_end
         put(alu64_reg(op::mov, r9, r8));
         put(alu64_reg(op::sub, r9, r7));
     } else {
         // LD_ABS wants the skb in r6 and clobbers r0-r5: values live in r7-r9.
         free_ = {r9, r8, r7};
-        put(alu64_reg(op::mov, r6, r1));
     }
     for (std::uint32_t v = 0; v < p_.var_count; ++v) put(store_imm(sz::dw, r10, slot(v), 0));
 
@@ -268,13 +321,16 @@ std::optional<Program> Lowering::run() {
         ir::BlockId next = i + 1 < order.size() ? order[i + 1] : ir::no_block;
         if (const auto* ret = std::get_if<ir::Return>(&block.end)) {
             if (pool_.is_constant(ret->value)) {
-                put(alu64_imm(op::mov, r0, pool_[ret->value].k ? match_ : miss_));
+                bool matched = pool_[ret->value].k != 0;
+                if (matched) count_match();
+                put(alu64_imm(op::mov, r0, matched ? match_ : miss_));
                 put(exit_insn());
             } else {
                 Reg r = gen(ret->value);
                 int miss = new_label();
                 jump(cls::jmp32 | jop::jeq, r, 0, miss);
                 release(r);
+                count_match();
                 put(alu64_imm(op::mov, r0, match_));
                 put(exit_insn());
                 place(miss);
@@ -312,6 +368,7 @@ std::optional<Program> Lowering::run() {
 
     Program out;
     out.target = target_;
+    out.map_refs = map_refs_;
     out.insns.reserve(code_.size());
     for (std::size_t i = 0; i < code_.size(); ++i) {
         Insn insn = code_[i].insn;
