@@ -4,6 +4,7 @@
 #include "driver/compile.hpp"
 #include "driver/replay.hpp"
 #ifdef FCAP_HAVE_EBPF
+#include "backend/ebpf/elf_writer.hpp"
 #include "backend/ebpf/loader.hpp"
 #include "backend/ebpf/lower.hpp"
 #include "backend/ebpf/print.hpp"
@@ -41,7 +42,8 @@ const char* examples = R"(examples:
 // kernel (BPF_PROG_TEST_RUN; a socket program as SCHED_CLS, which sees the
 // Ethernet header as a raw socket does) and compare with libpcap.
 static int ebpf_command(const std::string& target, const std::string& expression, CompileOptions options,
-                        bool invert, const std::string& replay_file, bool verbose, diag::Sink& sink) {
+                        bool invert, const std::string& replay_file, const std::string& output, bool verbose,
+                        diag::Sink& sink) {
     bool xdp = target == "xdp";
     auto program = compile_to_ir(expression, options, sink);
     sink.print(std::cerr, "fcc", expression);
@@ -50,6 +52,13 @@ static int ebpf_command(const std::string& target, const std::string& expression
     auto code = xdp ? ebpf::lower_xdp(*program, {invert}, lower_sink) : ebpf::lower_socket(*program, lower_sink);
     lower_sink.print(std::cerr, "fcc", expression);
     if (!code) return 1;
+    if (!output.empty()) {
+        diag::Sink write_sink;
+        bool written = ebpf::write_elf(*code, output, write_sink);
+        write_sink.print(std::cerr, "fcc", expression);
+        if (!written) return 1;
+        if (replay_file.empty()) return 0;
+    }
     if (replay_file.empty()) {
         std::cout << ebpf::print(*code);
         return 0;
@@ -127,8 +136,9 @@ int main(int argc, char** argv) {
                    "cbpf (default), socket or xdp: the eBPF targets print assembly; with -r they run in the kernel")
         ->check(CLI::IsMember({"cbpf", "socket", "xdp"}));
     app.add_flag("--invert", invert, "xdp: drop everything but the matches (default: drop the matches)");
-    std::string replay_file;
+    std::string replay_file, output;
     bool verbose = false, expect = false;
+    app.add_option("-o", output, "socket/xdp: write an ELF object (libbpf, bpftool, ip link xdp obj)");
     app.add_option("-r", replay_file, "run the filter over every packet of a pcap/pcapng file");
     app.add_flag("-v", verbose, "with -r: one line per packet");
     app.add_flag("--expect", expect, "with -r: compare every verdict with libpcap's; exit 1 on any difference");
@@ -209,7 +219,8 @@ int main(int argc, char** argv) {
         return 0;
     }
 #ifdef FCAP_HAVE_EBPF
-    if (target != "cbpf") return ebpf_command(target, expression, options, invert, replay_file, verbose, sink);
+    if (target != "cbpf")
+        return ebpf_command(target, expression, options, invert, replay_file, output, verbose, sink);
 #endif
     if (!replay_file.empty()) {
         // The capture decides the link type.
