@@ -1,6 +1,7 @@
 #include "driver/fcc.hpp"
 
 #include "backend/cbpf/format.hpp"
+#include "cbpf_import/cbpf_import.hpp"
 #include "driver/compile.hpp"
 #include "driver/replay.hpp"
 #ifdef FCAP_HAVE_EBPF
@@ -43,9 +44,9 @@ const char* examples = R"(examples:
 // Ethernet header as a raw socket does) and compare with libpcap.
 static int ebpf_command(const std::string& target, const std::string& expression, CompileOptions options,
                         bool invert, const std::string& replay_file, const std::string& output, bool verbose,
-                        diag::Sink& sink) {
+                        diag::Sink& sink, std::optional<ir::Program> program = std::nullopt) {
     bool xdp = target == "xdp";
-    auto program = compile_to_ir(expression, options, sink);
+    if (!program) program = compile_to_ir(expression, options, sink);
     sink.print(std::cerr, "fcc", expression);
     if (!program) return 1;
     diag::Sink lower_sink;
@@ -76,7 +77,8 @@ static int ebpf_command(const std::string& target, const std::string& expression
         return 1;
     }
     bpf_program reference{};
-    bool have_reference = pcap_compile(p, &reference, expression.c_str(), 1, PCAP_NETMASK_UNKNOWN) == 0;
+    bool have_reference =
+        !expression.empty() && pcap_compile(p, &reference, expression.c_str(), 1, PCAP_NETMASK_UNKNOWN) == 0;
     pcap_pkthdr* h;
     const u_char* bytes;
     std::size_t packets = 0, matched = 0, differ = 0, not_run = 0;
@@ -106,7 +108,9 @@ static int ebpf_command(const std::string& target, const std::string& expression
         std::cout << "counters (summed over CPUs): " << c->packets << " packets, " << c->bytes << " bytes, "
                   << c->matched_packets << " matched, " << c->matched_bytes << " matched bytes\n";
     std::cout << replay_file << ": " << packets << " packets, " << matched << " matched (" << target << ", in the kernel), "
-              << not_run << " not run, " << differ << " differ from libpcap\n";
+              << not_run << " not run, "
+              << (have_reference ? std::to_string(differ) + " differ from libpcap" : std::string("no expression to compare"))
+              << "\n";
     return differ ? 1 : 0;
 }
 #endif
@@ -136,7 +140,10 @@ int main(int argc, char** argv) {
                    "cbpf (default), socket or xdp: the eBPF targets print assembly; with -r they run in the kernel")
         ->check(CLI::IsMember({"cbpf", "socket", "xdp"}));
     app.add_flag("--invert", invert, "xdp: drop everything but the matches (default: drop the matches)");
-    std::string replay_file, output;
+    std::string replay_file, output, from_cbpf;
+    app.add_option("--from-cbpf", from_cbpf,
+                   "read a classic BPF program (tcpdump -ddd or -dd text; - for stdin), check it as the kernel "
+                   "does, and translate it for --target socket|xdp");
     bool verbose = false, expect = false;
     app.add_option("-o", output, "socket/xdp: write an ELF object (libbpf, bpftool, ip link xdp obj)");
     app.add_option("-r", replay_file, "run the filter over every packet of a pcap/pcapng file");
@@ -217,6 +224,40 @@ int main(int argc, char** argv) {
         if (!program) return 1;
         std::cout << trace << ir::print(*program);
         return 0;
+    }
+    if (!from_cbpf.empty()) {
+        std::string text;
+        if (from_cbpf == "-") {
+            std::stringstream ss;
+            ss << std::cin.rdbuf();
+            text = ss.str();
+        } else {
+            std::ifstream in(from_cbpf);
+            if (!in) {
+                std::cerr << "fcc: error: cannot read " << from_cbpf << "\n";
+                return 1;
+            }
+            std::stringstream ss;
+            ss << in.rdbuf();
+            text = ss.str();
+        }
+        diag::Sink import_sink;
+        auto code = cbpf_import::read(text, import_sink);
+        if (!code || !cbpf_import::check(*code, import_sink)) {
+            import_sink.print(std::cerr, "fcc", "");
+            return 1;
+        }
+        if (target == "cbpf") {
+            std::cout << cbpf::dump(*code, dump_level);
+            return 0;
+        }
+#ifdef FCAP_HAVE_EBPF
+        ir::Program translated = cbpf_import::translate(*code, no_opt);
+        return ebpf_command(target, "", options, invert, replay_file, output, verbose, sink, std::move(translated));
+#else
+        std::cerr << "fcc: error: this fcc was built without the eBPF backends\n";
+        return 1;
+#endif
     }
 #ifdef FCAP_HAVE_EBPF
     if (target != "cbpf")

@@ -63,6 +63,12 @@ std::string print(const Program& p) {
                 std::snprintf(line, sizeof line, "r%u = be%d r%u", in.dst, in.imm, in.dst);
             else
                 std::snprintf(line, sizeof line, "%s%u %s %s", w, in.dst, alu_name(in.code), operand.c_str());
+        } else if (in.code == (cls::ld | sz::dw | mode::imm)) {
+            std::snprintf(line, sizeof line, "r%u = map[fcap_counters] ll", in.dst);
+        } else if (in.code == 0 && i > 0 && p.insns[i - 1].code == (cls::ld | sz::dw | mode::imm)) {
+            std::snprintf(line, sizeof line, "(second half of the 64-bit load)");
+        } else if (in.code == (cls::jmp | 0x80)) {
+            std::snprintf(line, sizeof line, "call %d%s", in.imm, in.imm == 1 ? " (bpf_map_lookup_elem)" : "");
         } else if (c == cls::ld && (in.code & 0xe0) == 0x20) {
             std::snprintf(line, sizeof line, "r0 = *(%s *)skb[%d]  (LD_ABS: past the end returns 0)",
                           size_name(in.code), in.imm);
