@@ -4,10 +4,12 @@
 #include "backend/ebpf/loader.hpp"
 #include "backend/ebpf/lower.hpp"
 #include "diff/oracle.hpp"
+#include "cbpf_import/cbpf_import.hpp"
 #include "driver/compile.hpp"
 
 #include <gtest/gtest.h>
 #include <pcap/dlt.h>
+#include <pcap/pcap.h>
 
 namespace fcap::ebpf {
 namespace {
@@ -120,6 +122,53 @@ TEST(CountersTest, SumsEqualPacketsRunAndMatched) {
         EXPECT_EQ(c->bytes, bytes);
         EXPECT_EQ(c->matched_bytes, matched_bytes);
     }
+}
+
+// libpcap's own optimized cBPF, translated (--from-cbpf), as XDP and as a
+// socket program, in the kernel: the verdicts of bpf_filter on that code.
+TEST(FromCbpfTest, TranslatedLibpcapProgramsKeepTheirVerdicts) {
+    std::string why;
+    if (!can_load_bpf(&why)) GTEST_SKIP() << why;
+    auto captures = test::captures_of_type({test::own_pcaps_dir()}, DLT_EN10MB);
+    ASSERT_FALSE(captures.empty());
+    std::size_t compared = 0, skipped = 0;
+    for (const auto& e : test::read_corpus(std::string(FCAP_TESTS_DIR) + "/corpus/en10mb.txt")) {
+        pcap_t* dead = pcap_open_dead(DLT_EN10MB, 262144);
+        bpf_program ref;
+        bool ok = pcap_compile(dead, &ref, e.c_str(), 1, PCAP_NETMASK_UNKNOWN) == 0;
+        pcap_close(dead);
+        if (!ok) continue;
+        std::vector<cbpf::Insn> code(reinterpret_cast<cbpf::Insn*>(ref.bf_insns),
+                                     reinterpret_cast<cbpf::Insn*>(ref.bf_insns) + ref.bf_len);
+        diag::Sink sink;
+        if (!cbpf_import::check(code, sink)) {  // protochain's backward jump
+            ++skipped;
+            pcap_freecode(&ref);
+            continue;
+        }
+        ir::Program program = cbpf_import::translate(code, true);
+        for (Target target : {Target::xdp, Target::socket}) {
+            auto prog = target == Target::xdp ? lower_xdp(program, {}, sink) : lower_socket(program, sink);
+            ASSERT_TRUE(prog) << e << ": " << sink.first_error();
+            std::string log;
+            auto loaded = load(*prog, &log, true);
+            ASSERT_TRUE(loaded) << "verifier refused translated `" << e << "`:\n" << log.substr(0, 2000);
+            for (const auto& c : captures)
+                for (const auto& pkt : c.packets) {
+                    if (pkt.caplen != pkt.wirelen || pkt.caplen > 3500) continue;
+                    auto r = test_run(*loaded, pkt.data.data(), pkt.caplen);
+                    if (!r) continue;
+                    bool ours = target == Target::xdp ? *r == std::uint32_t(xdp_drop) : *r != 0;
+                    bool theirs = bpf_filter(ref.bf_insns, pkt.data.data(), pkt.wirelen, pkt.caplen) != 0;
+                    ASSERT_EQ(ours, theirs) << e;
+                    ++compared;
+                }
+        }
+        pcap_freecode(&ref);
+    }
+    std::cout << "from-cbpf: " << compared << " verdicts compared; " << skipped
+              << " programs the kernel's checker would refuse (protochain loops)\n";
+    EXPECT_GT(compared, 100000u);
 }
 
 TEST(XdpTest, InvertSwapsTheActions) {
