@@ -111,6 +111,13 @@ std::optional<std::uint32_t> test_run(const LoadedProgram& program, const std::u
     return opts.retval;
 }
 
+std::optional<std::uint32_t> time_run(const LoadedProgram& program, const std::uint8_t* data, std::uint32_t size,
+                                      std::uint32_t repeat) {
+    LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = data, .data_size_in = size, .repeat = int(repeat));
+    if (bpf_prog_test_run_opts(program.fd(), &opts) != 0) return std::nullopt;
+    return opts.duration;
+}
+
 bool can_load_bpf(std::string* why) {
     Program p;
     p.target = Target::xdp;

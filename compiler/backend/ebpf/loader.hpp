@@ -44,6 +44,10 @@ std::optional<LoadedProgram> load(const Program& program, std::string* log, bool
 // (XDP wants at least an Ethernet header and at most about a page).
 std::optional<std::uint32_t> test_run(const LoadedProgram& program, const std::uint8_t* data, std::uint32_t size);
 
+// Runs it `repeat` times; the kernel's mean time per run, in nanoseconds.
+std::optional<std::uint32_t> time_run(const LoadedProgram& program, const std::uint8_t* data, std::uint32_t size,
+                                      std::uint32_t repeat);
+
 // Whether this process may load BPF programs (root or CAP_BPF); the reason
 // when it may not.
 bool can_load_bpf(std::string* why);
