@@ -13,6 +13,7 @@
 
 #include "backend/ebpf/ops.hpp"
 
+#include <algorithm>
 #include <vector>
 
 namespace fcap::ebpf {
@@ -73,6 +74,9 @@ private:
     void count_packet(Reg ctx);
     void count_match();
     std::vector<MapRef> map_refs_;
+    // Bytes this path has shown to be in the packet (XDP: a check of
+    // data + N against data_end passed); loads below need no new check.
+    std::uint32_t proven_ = 0;
 
     const ir::Program& p_;
     const ir::ExprPool& pool_;
@@ -182,12 +186,25 @@ Reg Lowering::packet_load(std::uint8_t size, std::uint32_t k, ExprId index) {
     }
     Reg at = alloc();
     if (index == ir::no_expr) {
-        if (std::uint64_t(k) + size > 0xffff) {
+        if (std::uint64_t(k) + size > 0x7fff) {
             reject_always(at);
             return at;
         }
-        put(alu64_reg(op::mov, at, r7));
-        put(alu64_imm(op::add, at, std::int32_t(k)));
+        // A constant offset: check only what this path has not already
+        // shown to be there (the verifier carries the same fact), then load
+        // with the offset in the instruction.
+        std::uint32_t end = k + size;
+        if (end > proven_) {
+            Reg t = alloc();
+            put(alu64_reg(op::mov, t, r7));
+            put(alu64_imm(op::add, t, std::int32_t(end)));
+            jump_reg(cls::jmp | jop::jgt, t, r8, reject_);
+            release(t);
+            proven_ = end;
+        }
+        put(ebpf::load(bits, at, r7, std::int16_t(k)));
+        if (size > 1) put(to_big_endian(at, size * 8));
+        return at;
     } else {
         Reg off = gen(index);  // zero-extended 32 bits
         if (k <= 0x7fffffff) {
@@ -309,10 +326,17 @@ std::optional<Program> Lowering::run() {
     }
     for (std::uint32_t v = 0; v < p_.var_count; ++v) put(store_imm(sz::dw, r10, slot(v), 0));
 
+    ir::Predecessors preds(p_, order);
+    std::vector<std::uint32_t> proven_at_exit(p_.blocks.size(), 0);
     for (std::size_t i = 0; i < order.size(); ++i) {
         ir::BlockId b = order[i];
         const auto& block = p_.blocks[b];
         place(int(b));
+        // What every way into this block has shown (a jump target's state
+        // is the weakest of its predecessors').
+        auto in = preds.of(b);
+        proven_ = in.empty() ? 0 : 0xffffffffu;
+        for (ir::BlockId q : in) proven_ = std::min(proven_, proven_at_exit[q]);
         for (const auto& a : block.assigns) {
             Reg r = gen(a.value);
             put(store_reg(sz::dw, r10, slot(a.var), r));
@@ -354,6 +378,7 @@ std::optional<Program> Lowering::run() {
             release(l);
             if (br.if_false != next) ja(int(br.if_false));
         }
+        proven_at_exit[b] = proven_;
         if (failed_) return std::nullopt;
     }
     // The reject block, if anything jumps there (the verifier refuses
