@@ -6,6 +6,7 @@
 //                                           scale up to 400 terms; libpcap at 400 takes ~20 s,
 //                                           --scale-max 200 keeps a run short)
 #include "driver/compile.hpp"
+#include "support/corpus.hpp"
 
 #include <pcap/pcap.h>
 
@@ -20,18 +21,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::vector<std::string> read_corpus(const std::string& path) {
-    std::vector<std::string> out;
-    std::ifstream in(path);
-    std::string line;
-    while (std::getline(in, line)) {
-        if (auto hash = line.find('#'); hash != std::string::npos) line = line.substr(0, hash);
-        auto b = line.find_first_not_of(" \t");
-        if (b == std::string::npos) continue;
-        out.push_back(line.substr(b, line.find_last_not_of(" \t\r") - b + 1));
-    }
-    return out;
-}
 
 struct Result {
     bool ok = false;
@@ -98,7 +87,7 @@ int main(int argc, char** argv) {
         if (std::strcmp(argv[i], "--scale-max") == 0 && i + 1 < argc) scale_max = std::atoi(argv[++i]);
         else corpus = argv[i];
     }
-    auto expressions = read_corpus(corpus);
+    auto expressions = fcap::test::read_corpus(corpus);
     double t_pcap = 0, t_fcap = 0;
     std::size_t n_pcap = 0, n_fcap = 0, both = 0, larger = 0;
     for (const auto& e : expressions) {

@@ -10,6 +10,7 @@
 #include "backend/ebpf/lower.hpp"
 #include "cbpf_import/cbpf_import.hpp"
 #include "driver/compile.hpp"
+#include "support/corpus.hpp"
 
 #include <pcap/pcap.h>
 
@@ -22,18 +23,6 @@
 
 namespace {
 
-std::vector<std::string> read_corpus(const std::string& path) {
-    std::vector<std::string> out;
-    std::ifstream in(path);
-    std::string line;
-    while (std::getline(in, line)) {
-        if (auto hash = line.find('#'); hash != std::string::npos) line = line.substr(0, hash);
-        auto b = line.find_first_not_of(" \t");
-        if (b == std::string::npos) continue;
-        out.push_back(line.substr(b, line.find_last_not_of(" \t\r") - b + 1));
-    }
-    return out;
-}
 
 // Mean ns per packet over the sample packets, from the kernel's own timer.
 double ns_per_packet(const fcap::ebpf::LoadedProgram& prog, const std::vector<std::vector<std::uint8_t>>& packets,
@@ -77,7 +66,7 @@ int main(int argc, char** argv) {
     double log_sum = 0;
     int n = 0;
     std::printf("%-60s %10s %10s %7s\n", "expression", "fcc ns", "cbpf ns", "ratio");
-    for (const auto& e : read_corpus(corpus)) {
+    for (const auto& e : fcap::test::read_corpus(corpus)) {
         if (n >= limit) break;
         fcap::CompileOptions o;
         fcap::diag::Sink sink;

@@ -69,21 +69,4 @@ std::string compare(const Backend& backend, const std::string& expression, const
     return report;
 }
 
-std::vector<std::string> read_corpus(const std::string& path) {
-    std::vector<std::string> out;
-    std::ifstream in(path);
-    std::string line;
-    while (std::getline(in, line)) {
-        auto hash = line.find('#');
-        // A `#` inside an expression is not a comment only if something
-        // other than blanks precedes it; pcap-filter has no `#` operator.
-        if (hash != std::string::npos) line = line.substr(0, hash);
-        auto b = line.find_first_not_of(" \t");
-        if (b == std::string::npos) continue;
-        auto e = line.find_last_not_of(" \t\r");
-        out.push_back(line.substr(b, e - b + 1));
-    }
-    return out;
-}
-
 }  // namespace fcap::test

@@ -2,6 +2,7 @@
 // by packet.  Backends register here; the eBPF ones add themselves.
 #pragma once
 
+#include "support/corpus.hpp"
 #include "support/pcap_file.hpp"
 
 #include <cstdint>
@@ -35,7 +36,5 @@ Backend cbpf_backend(bool optimize);
 std::string compare(const Backend& backend, const std::string& expression, const Capture& capture,
                     const Verdicts& reference);
 
-// Expressions from a corpus file: one per line, `#` starts a comment.
-std::vector<std::string> read_corpus(const std::string& path);
 
 }  // namespace fcap::test

@@ -35,11 +35,7 @@ std::vector<std::uint8_t> map_btf(std::string* error) {
     int max_t = uint_field(1);
     int u32 = btf__add_int(b, "unsigned int", 4, 0);
     int u64 = btf__add_int(b, "unsigned long long", 8, 0);
-    int counters = btf__add_struct(b, "fcap_counters", 32);
-    btf__add_field(b, "packets", u64, 0, 0);
-    btf__add_field(b, "bytes", u64, 64, 0);
-    btf__add_field(b, "matched_packets", u64, 128, 0);
-    btf__add_field(b, "matched_bytes", u64, 192, 0);
+    int counters = add_counters_btf(b, u64);
     int key_t = btf__add_ptr(b, u32);
     int value_t = btf__add_ptr(b, counters);
     int def = btf__add_struct(b, nullptr, 32);

@@ -28,6 +28,15 @@ LoadedProgram::~LoadedProgram() {
     if (map_fd_ >= 0) ::close(map_fd_);
 }
 
+int add_counters_btf(void* handle, int u64) {
+    auto* b = static_cast<btf*>(handle);
+    int id = btf__add_struct(b, "fcap_counters", sizeof(Counters));
+    const char* names[] = {"packets", "bytes", "matched_packets", "matched_bytes"};
+    for (int i = 0; i < 4; ++i)
+        if (btf__add_field(b, names[i], u64, i * 64, 0) < 0) return -1;
+    return id;
+}
+
 int create_counter_map(std::string* error) {
     // BTF: u32 key, struct fcap_counters { u64 packets, bytes, matched_packets, matched_bytes; }
     btf* types = btf__new_empty();
@@ -37,11 +46,7 @@ int create_counter_map(std::string* error) {
     }
     int u32 = btf__add_int(types, "unsigned int", 4, 0);
     int u64 = btf__add_int(types, "unsigned long long", 8, 0);
-    int value = btf__add_struct(types, "fcap_counters", 32);
-    btf__add_field(types, "packets", u64, 0, 0);
-    btf__add_field(types, "bytes", u64, 64, 0);
-    btf__add_field(types, "matched_packets", u64, 128, 0);
-    btf__add_field(types, "matched_bytes", u64, 192, 0);
+    int value = add_counters_btf(types, u64);
     int fd = -1;
     if (btf__load_into_kernel(types) == 0) {
         LIBBPF_OPTS(bpf_map_create_opts, opts, .btf_fd = unsigned(btf__fd(types)), .btf_key_type_id = unsigned(u32),

@@ -26,6 +26,10 @@ enum class Target : std::uint8_t {
 // The per-CPU counter map every program carries: BPF_MAP_TYPE_PERCPU_ARRAY,
 // one entry, key u32 0, value struct { u64 packets, bytes, matched_packets,
 // matched_bytes; } described in BTF.  Map name in the ELF: "fcap_counters".
+// Adds `struct fcap_counters` (four u64 fields, in this order) to a BTF
+// being built (libbpf's struct btf); returns its type id, or < 0.
+int add_counters_btf(void* btf, int u64_type);
+
 struct Counters {
     std::uint64_t packets = 0;
     std::uint64_t bytes = 0;
