@@ -4,8 +4,8 @@
 // converted from classic BPF).  Prints each ratio and the geometric mean.
 // Needs root or CAP_BPF.
 //
-//   fcap_ebpf_bench [CORPUS] [--repeat N] [--limit N]   (default: 500 repeats,
-//   the first 80 expressions of the corpus, 64 sample packets)
+//   fcap_ebpf_bench [CORPUS] [--repeat N] [--limit N]   (default: 200 repeats,
+//   the first 80 expressions of the corpus, 16 sample packets)
 #include "backend/ebpf/loader.hpp"
 #include "backend/ebpf/lower.hpp"
 #include "cbpf_import/cbpf_import.hpp"
@@ -40,7 +40,7 @@ double ns_per_packet(const fcap::ebpf::LoadedProgram& prog, const std::vector<st
 
 int main(int argc, char** argv) {
     std::string corpus = std::string(FCAP_SOURCE_DIR) + "/tests/corpus/en10mb.txt";
-    unsigned repeat = 500;
+    unsigned repeat = 200;
     int limit = 80;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--repeat") == 0 && i + 1 < argc) repeat = unsigned(std::atoi(argv[++i]));
@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
     pcap_pkthdr* h;
     const u_char* bytes;
     while (pcap_next_ex(f, &h, &bytes) == 1)
-        if (h->caplen >= 14 && h->caplen <= 1500 && packets.size() < 64) packets.emplace_back(bytes, bytes + h->caplen);
+        if (h->caplen >= 14 && h->caplen <= 1500 && packets.size() < 16) packets.emplace_back(bytes, bytes + h->caplen);
     pcap_close(f);
 
     double log_sum = 0;
