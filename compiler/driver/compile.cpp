@@ -26,14 +26,34 @@ bool rejects_everything(const ir::Program& p) {
 }
 
 // libpcap's optimizer refuses an operation whose right operand it has
-// folded to a constant it cannot use: `len >> 1 + 40` compiles at -O0 and
-// is refused at -O.
+// folded to a constant it cannot use (`len >> 1 + 40` compiles at -O0 and
+// is refused at -O), but only where the operation is still reachable: a
+// comparison cut off by a contradiction (`udp and tcp[8] = 8 % 0`) is
+// dropped before it is looked at.
 std::string refused_constant_operation(const ir::Program& p) {
-    // Every expression folding produced, used or not yet dropped: libpcap
-    // checks as it folds, wherever the operation is.
     const auto& pool = p.exprs;
-    for (ir::ExprId e = 0; e < pool.size(); ++e) {
-        const auto& n = pool[e];
+    std::vector<char> seen(pool.size(), 0);
+    std::vector<ir::ExprId> work;
+    auto visit = [&](ir::ExprId e) {
+        if (e != ir::no_expr && e < pool.size() && !seen[e]) {
+            seen[e] = 1;
+            work.push_back(e);
+        }
+    };
+    for (const auto& block : p.blocks) {
+        for (const auto& a : block.assigns) visit(a.value);
+        if (const auto* br = std::get_if<ir::Branch>(&block.end)) {
+            visit(br->lhs);
+            visit(br->rhs);
+        } else if (const auto* ret = std::get_if<ir::Return>(&block.end)) {
+            visit(ret->value);
+        }
+    }
+    while (!work.empty()) {
+        const auto& n = pool[work.back()];
+        work.pop_back();
+        visit(n.a);
+        visit(n.b);
         if (n.kind != ir::ExprKind::binary || !pool.is_constant(n.b)) continue;
         std::uint32_t k = pool[n.b].k;
         if (n.op == ir::BinOp::div && k == 0) return "division by zero";
@@ -57,17 +77,13 @@ std::optional<ir::Program> compile_to_ir(std::string_view expression, const Comp
     if (!program) return std::nullopt;
     if (wants_dump(options, "sema")) *options.trace += "# after sema\n" + ir::print(*program);
     if (!options.optimize || facts.libpcap_skips_optimizer) return program;
-    // Folding first, and the refusals it brings, before any code is
-    // dropped: libpcap refuses while it folds, wherever the operation is.
-    if (opt::fold_constants(*program) && wants_dump(options, "fold_constants"))
-        *options.trace += "# after fold_constants\n" + ir::print(*program);
+    opt::optimize(*program, [&](std::string_view pass, const ir::Program& p) {
+        if (wants_dump(options, pass)) *options.trace += "# after " + std::string(pass) + "\n" + ir::print(p);
+    });
     if (auto why = refused_constant_operation(*program); !why.empty()) {
         sink.error(diag::Span{0, expression.size()}, why, "the right operand is a constant once folded");
         return std::nullopt;
     }
-    opt::optimize(*program, [&](std::string_view pass, const ir::Program& p) {
-        if (wants_dump(options, pass)) *options.trace += "# after " + std::string(pass) + "\n" + ir::print(p);
-    });
     // libpcap refuses, when optimizing, a filter that can match nothing.
     if (rejects_everything(*program)) {
         sink.error(diag::Span{0, expression.size()}, "expression rejects all packets",

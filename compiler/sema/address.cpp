@@ -42,8 +42,9 @@ int dotted_to_number(const std::string& s, std::uint32_t& out) {
 // libpcap's __pcap_atodn: DECnet "area.node".
 bool decnet_address(const std::string& s, std::uint32_t& out) {
     unsigned area = 0, node = 0;
-    char extra = 0;
-    if (std::sscanf(s.c_str(), "%u.%u%c", &area, &node, &extra) != 2) return false;
+    // libpcap (__pcap_atodn) reads "area.node" and ignores what follows,
+    // so `decnet host 10.0.0.1` is area 10, node 0.
+    if (std::sscanf(s.c_str(), "%u.%u", &area, &node) != 2) return false;
     out = ((area << 10) & 0xfc00) | (node & 0x3ff);
     return true;
 }
@@ -285,6 +286,7 @@ static bool parse_mac(const std::string& text, std::array<std::uint8_t, 6>& out)
         digits = 0;
         return true;
     };
+    if (hex.size() == 12 && hex.size() == text.size()) dotted_quads = true;  // aabbccddeeff
     if (dotted_quads) {  // aabb.ccdd.eeff
         if (hex.size() != 12) return false;
         for (int i = 0; i < 6; ++i) out[i] = std::uint8_t(std::stoul(hex.substr(i * 2, 2), nullptr, 16));

@@ -129,7 +129,7 @@ PredId Analyzer::llc_frame() {
 }
 
 PredId Analyzer::llc(const ast::Llc& node, diag::Span where) {
-    if (!layout_.link->llc || layout_.geneve)
+    if (!layout_.link->llc)
         return error(where, "'llc' is not supported on " + std::string(layout_.link->description) + " captures");
     if (!node.subtype) return llc_frame();
     auto& pool = program_.exprs;

@@ -79,21 +79,22 @@ PredId Analyzer::ifindex(std::uint32_t index, diag::Span where) {
     return preds_.test(ir::CmpOp::eq, pool.ancillary(skf_ad_ifindex), pool.constant(index));
 }
 
-// `byte N op M`: libpcap's gen_byteop.  For `&` and `|` libpcap forgets to
+// `byte N op M`: libpcap's gen_byteop, N counted from the start of the
+// link header (OR_LINKHDR).  For `&` and `|` libpcap forgets to
 // load the byte and tests whatever the accumulator holds; fcap loads it
 // (documented in docs/divergences.md).
 PredId Analyzer::byte_op(const ast::ByteOp& b, diag::Span where) {
     auto& pool = program_.exprs;
     switch (b.op) {
-    case '=': return cmp(Region::network, b.index, 1, b.value);
-    case '<': return negate(cmp_op(ir::CmpOp::ge, Region::network, b.index, 1, b.value));
-    case '>': return cmp_op(ir::CmpOp::gt, Region::network, b.index, 1, b.value);
+    case '=': return cmp(Region::link_header, b.index, 1, b.value);
+    case '<': return negate(cmp_op(ir::CmpOp::ge, Region::link_header, b.index, 1, b.value));
+    case '>': return cmp_op(ir::CmpOp::gt, Region::link_header, b.index, 1, b.value);
     case '|': {
-        ir::ExprId v = pool.binary(ir::BinOp::bor, load(Region::network, b.index, 1), pool.constant(b.value));
+        ir::ExprId v = pool.binary(ir::BinOp::bor, load(Region::link_header, b.index, 1), pool.constant(b.value));
         return negate(preds_.test(ir::CmpOp::eq, v, pool.constant(0)));
     }
     case '&': {
-        ir::ExprId v = pool.binary(ir::BinOp::band, load(Region::network, b.index, 1), pool.constant(b.value));
+        ir::ExprId v = pool.binary(ir::BinOp::band, load(Region::link_header, b.index, 1), pool.constant(b.value));
         return negate(preds_.test(ir::CmpOp::eq, v, pool.constant(0)));
     }
     default: return error(where, std::string("unknown byte operator '") + b.op + "'");

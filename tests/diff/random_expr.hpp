@@ -1,11 +1,15 @@
-// Random pcap-filter expressions drawn from the grammar, for the randomized
-// differential test.  Weighted toward primitives that hit the test captures,
-// with enough odd corners (carried qualifiers, % and ^, encapsulations in
-// the middle, bare numbers) to find differences in meaning, not just in
-// spelling.
+// Random pcap-filter expressions drawn from the whole grammar, for the
+// randomized differential test.  Weighted toward primitives that hit the
+// test captures (their addresses, ports, VLAN ids, MPLS labels), with the
+// odd corners that find differences in meaning rather than in spelling:
+// carried qualifiers (`host a or b`, `tcp port 80 or 443`, `not host a and
+// b`), `%` and `^` without precedence, unary minus, encapsulations in the
+// middle of an expression, names from /etc/services and libpcap's tables.
+// Some expressions are refused by libpcap; fcc must refuse those too.
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <random>
 #include <string>
 
@@ -17,15 +21,28 @@ public:
     std::string next();
 
 private:
+    // What a bare id after `and`/`or` would inherit from the primitive
+    // before it.
+    enum class Carry { none, ipv4, ipv6, net, port, mac };
+
     std::string expression(int depth);
     std::string term(int depth);
     std::string primitive();
-    std::string arith(int depth);
+    std::string host();
+    std::string port();
+    std::string link();
+    std::string protocol();
     std::string relation();
+    std::string arith(int depth);
+    std::string load(int depth);
+    std::string bare_id();
+
     std::string pick(std::initializer_list<const char*> options);
+    bool chance(int percent) { return below(100) < percent; }
     int below(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
 
     std::mt19937_64 rng_;
+    Carry carry_ = Carry::none;
 };
 
 }  // namespace fcap::test

@@ -129,3 +129,99 @@ TEST(IrTest, VerifierCatchesBrokenPrograms) {
 
 }  // namespace
 }  // namespace fcap::ir
+
+namespace fcap::ir {
+namespace {
+
+TEST(IrTest, FoldWrapsAndShiftsAsBpfFilter) {
+    std::uint32_t out = 0;
+    ASSERT_TRUE(fold(BinOp::mul, 0x10000, 0x10000, out));
+    EXPECT_EQ(out, 0u);
+    ASSERT_TRUE(fold(BinOp::add, 0xffffffffu, 2, out));
+    EXPECT_EQ(out, 1u);
+    ASSERT_TRUE(fold(BinOp::lsh, 1, 31, out));
+    EXPECT_EQ(out, 0x80000000u);
+    ASSERT_TRUE(fold(BinOp::rsh, 0xffffffffu, 32, out));
+    EXPECT_EQ(out, 0u);  // checked against bpf_filter's X form: not a shift by 0
+    ASSERT_TRUE(fold(BinOp::lsh, 5, 0xffffffffu, out));
+    EXPECT_EQ(out, 0u);
+    ASSERT_TRUE(fold(BinOp::mod, 7, 3, out));
+    EXPECT_EQ(out, 1u);
+    EXPECT_TRUE(compare(CmpOp::ge, 3, 3));
+    EXPECT_FALSE(compare(CmpOp::gt, 3, 3));
+    EXPECT_TRUE(compare(CmpOp::gt, 0xffffffffu, 0));  // unsigned
+}
+
+TEST(IrTest, ComputedReturnsAndUnsetVariables) {
+    Program p;
+    VarId v = p.add_var();
+    Block b;
+    b.end = Return{p.exprs.binary(BinOp::add, p.exprs.var(v), p.exprs.load(2, 2))};
+    p.entry = p.add_block(std::move(b));
+    EXPECT_EQ(verify(p), "");
+    EXPECT_EQ(run_on(p, {0, 0, 1, 2}), 0x102u);  // v was never set: 0
+    EXPECT_EQ(run_on(p, {0, 0, 1}), 0u);         // the load is cut off: rejected
+}
+
+TEST(IrTest, PrinterShowsIndexedLoadsVariablesAndJumps) {
+    Program p;
+    VarId v = p.add_var();
+    auto& e = p.exprs;
+    BlockId yes = p.add_return(262144), no = p.add_return(0);
+    BlockId test = p.add_branch(CmpOp::gt, e.load(2, 14, e.ip_header_len(14)), e.var(v), yes, no);
+    Block set;
+    set.assigns.push_back({v, e.binary(BinOp::sub, e.packet_len(), e.constant(14))});
+    set.end = Jump{test};
+    p.entry = p.add_block(std::move(set));
+    EXPECT_EQ(print(p),
+              "b3: v0 = (len - 0xe)\n"
+              "    goto b2\n"
+              "b2: if P[4*(P[14]&0xf)+14:2] > v0 goto b0 else b1\n"
+              "b1: return 0\n"
+              "b0: return 0x40000\n");
+}
+
+TEST(IrTest, VerifierNamesEachViolation) {
+    Program p = branch(CmpOp::eq, [](ExprPool& e) { return e.load(1, 0); }, 0);
+    Program no_entry = p;
+    no_entry.entry = no_block;
+    EXPECT_NE(verify(no_entry).find("entry"), std::string::npos);
+    Program bad_expr = p;
+    std::get<Branch>(bad_expr.blocks[bad_expr.entry].end).rhs = 12345;
+    EXPECT_NE(verify(bad_expr).find("does not exist"), std::string::npos);
+    Program bad_read = p;
+    std::get<Branch>(bad_read.blocks[bad_read.entry].end).lhs = bad_read.exprs.var(3);
+    EXPECT_NE(verify(bad_read).find("past var_count"), std::string::npos);
+    Program bad_return = p;
+    bad_return.blocks[0].end = Return{99999};
+    EXPECT_NE(verify(bad_return).find("does not exist"), std::string::npos);
+    Program bad_jump = p;
+    bad_jump.blocks[0].end = Jump{42};
+    EXPECT_NE(verify(bad_jump).find("missing block"), std::string::npos);
+}
+
+TEST(IrTest, TopologicalOrderPutsPredecessorsFirst) {
+    // A diamond and a block reachable by both edges of one branch.
+    Program p;
+    auto& e = p.exprs;
+    BlockId end = p.add_return(1);
+    BlockId both = p.add_branch(CmpOp::eq, e.load(1, 0), e.constant(0), end, end);
+    BlockId left = p.add_branch(CmpOp::eq, e.load(1, 1), e.constant(0), both, end);
+    BlockId right = p.add_branch(CmpOp::eq, e.load(1, 2), e.constant(0), both, left);
+    p.entry = p.add_branch(CmpOp::eq, e.load(1, 3), e.constant(0), left, right);
+    p.add_return(7);  // unreachable: left out
+    auto order = p.topological_order();
+    ASSERT_EQ(order.size(), 5u);
+    std::vector<std::size_t> at(p.blocks.size(), 99);
+    for (std::size_t i = 0; i < order.size(); ++i) at[order[i]] = i;
+    EXPECT_EQ(order[0], p.entry);
+    for (BlockId b : order)
+        for (BlockId s : successors(p.blocks[b])) EXPECT_LT(at[b], at[s]);
+    Predecessors preds(p, order);
+    EXPECT_EQ(preds.of(end).size(), 3u);  // `both` by its two edges, and `left`
+    EXPECT_EQ(preds.of(both).size(), 2u);
+    EXPECT_EQ(preds.of(p.entry).size(), 0u);
+}
+
+}  // namespace
+}  // namespace fcap::ir
