@@ -1,19 +1,45 @@
-// Classic BPF to IR.  A, X and M[0..15] are variables 0, 1 and 2..17, and
-// every instruction becomes an assignment, as the kernel's own converter
-// does; basic blocks become IR blocks.  (Carrying values through a block as
-// expressions, so that the optimizer sees the loads a test compares, needs
-// a parallel copy at block ends and is left for later: `straight` is
-// accepted but the translation is always one to one.)
+// Classic BPF to IR.  A, X and M[0..15] are variables 0, 1 and 2..17;
+// cBPF's basic blocks become IR blocks, conditional jumps Branches, `ja` and
+// fall-through into a jump target Jumps, `ret` Returns.
+//
+// Straight (-O0): every instruction is one assignment, as the kernel's own
+// converter (net/core/filter.c, bpf_convert_filter) maps every instruction to
+// a few eBPF ones.
+//
+// Otherwise values are carried: inside a block a register holds an
+// expression over the values the registers had at the block's entry, so
+// that `ldh [12]; jeq #0x800` becomes the branch `ldh [12] == 0x800` that our
+// optimizer knows.  At the end of a block only the registers still live are
+// written back; then the optimizer's strict passes run.
 #include "cbpf_import/cbpf_import.hpp"
+#include "cbpf_import/liveness.hpp"
+#include "cbpf_import/protochain.hpp"
 
-#include <map>
+#include "opt/merge_blocks.hpp"
+#include "opt/remove_unreachable.hpp"
+#include "opt/thread_jumps.hpp"
+
+#include <array>
+#include <unordered_map>
 
 namespace fcap::cbpf_import {
 
 namespace {
 
-constexpr ir::VarId var_a = 0, var_x = 1, var_m0 = 2;
+constexpr ir::VarId var_a = reg_a, var_x = reg_x, var_m0 = reg_m0;
+// A never-read variable that receives a load whose value nobody uses, so
+// that it still rejects a short packet as it did in the original.
+constexpr ir::VarId var_discard = register_count;
+constexpr ir::VarId first_temp = register_count + 1;
 constexpr std::uint32_t skf_ad_off = 0xfffff000;
+constexpr std::uint32_t skf_ad_alu_xor_x = 40;
+// Carried expressions larger than this (as trees) are written back first,
+// so that no expression grows without bound (`add a` doubles it).
+constexpr std::uint32_t max_tree_size = 24;
+
+std::uint16_t cls_of(const cbpf::Insn& i) { return i.code & 0x07; }
+bool is_jump(const cbpf::Insn& i) { return cls_of(i) == 0x05 && i.code != protochain_pseudo_op; }
+bool uses_x_operand(const cbpf::Insn& i) { return (i.code & 0x08) != 0; }
 
 ir::BinOp alu(std::uint16_t op) {
     switch (op) {
@@ -26,120 +52,286 @@ ir::BinOp alu(std::uint16_t op) {
     case 0x60: return ir::BinOp::lsh;
     case 0x70: return ir::BinOp::rsh;
     case 0x90: return ir::BinOp::mod;
-    default: return ir::BinOp::bxor;
+    default: return ir::BinOp::bxor;  // 0xa0, the only opcode left after check()
+    }
+}
+
+ir::CmpOp comparison(std::uint16_t op) {
+    switch (op) {
+    case 0x10: return ir::CmpOp::eq;
+    case 0x20: return ir::CmpOp::gt;
+    case 0x30: return ir::CmpOp::ge;
+    default: return ir::CmpOp::set;
+    }
+}
+
+class Translator {
+public:
+    Translator(const std::vector<cbpf::Insn>& code, bool straight)
+        : folded_(fold_protochain_loops(code)), code_(folded_.program), straight_(straight),
+          live_(live_after(code_)) {}
+
+    ir::Program run();
+
+private:
+    void block_at(std::size_t pc, ir::Block& block);
+    ir::ExprId value(ir::VarId r) const { return reg_[r]; }
+    void set(ir::VarId r, ir::ExprId e);
+    void flush(RegisterSet live, std::vector<ir::ExprId> extra_reads, std::vector<ir::ExprId>* extra_out);
+    void keep_evaluated(ir::ExprId e);
+    bool contains(ir::ExprId e, ir::ExprId part, int depth) const;
+    ir::ExprId arithmetic(ir::BinOp op, ir::ExprId a, ir::ExprId b);
+    RegisterSet reads(ir::ExprId e);
+    std::uint32_t tree_size(ir::ExprId e);
+
+    Folded folded_;
+    const std::vector<cbpf::Insn>& code_;
+    bool straight_;
+    std::vector<RegisterSet> live_;
+    ir::Program out_;
+    std::vector<ir::BlockId> block_of_;  // by pc; no_block inside a block
+    std::array<ir::ExprId, register_count> reg_{};
+    ir::Block* block_ = nullptr;
+    std::unordered_map<ir::ExprId, RegisterSet> reads_memo_;
+    std::unordered_map<ir::ExprId, std::uint32_t> size_memo_;
+    ir::VarId temps_used_ = 0;
+};
+
+RegisterSet Translator::reads(ir::ExprId e) {
+    if (e == ir::no_expr || !out_.exprs.reads_var(e)) return 0;
+    if (auto it = reads_memo_.find(e); it != reads_memo_.end()) return it->second;
+    const auto& n = out_.exprs[e];
+    RegisterSet r = n.kind == ir::ExprKind::var ? (n.k < register_count ? bit(n.k) : 0) : reads(n.a) | reads(n.b);
+    reads_memo_.emplace(e, r);
+    return r;
+}
+
+std::uint32_t Translator::tree_size(ir::ExprId e) {
+    if (e == ir::no_expr) return 0;
+    if (auto it = size_memo_.find(e); it != size_memo_.end()) return it->second;
+    const auto& n = out_.exprs[e];
+    std::uint32_t s = std::min<std::uint32_t>(1 + tree_size(n.a) + tree_size(n.b), 1u << 20);
+    size_memo_.emplace(e, s);
+    return s;
+}
+
+// A carried value about to be lost must still be evaluated when it could
+// reject the packet: "libpcap: a load past the captured end rejects the
+// packet", used or not.  Assignments emitted between write-backs never
+// write a register, so the expression still means what it says.
+void Translator::keep_evaluated(ir::ExprId e) {
+    if (out_.exprs.can_fail(e)) block_->assigns.push_back({var_discard, e});
+}
+
+void Translator::set(ir::VarId r, ir::ExprId e) {
+    if (straight_) {
+        block_->assigns.push_back({r, e});
+        return;
+    }
+    ir::ExprId old = reg_[r];
+    reg_[r] = e;
+    if (old == out_.exprs.var(r)) return;
+    for (ir::ExprId held : reg_)
+        if (held == old) return;  // still carried by another register
+    if (contains(e, old, 3)) return;  // evaluated with its successor (`and #0xf`)
+    keep_evaluated(old);
+}
+
+// `add #0`, which libpcap writes after protochain, and the like: the
+// identities that drop no load (fold_constants also drops `x & 0`, and
+// with it a load that may reject).
+ir::ExprId Translator::arithmetic(ir::BinOp op, ir::ExprId a, ir::ExprId b) {
+    auto& pool = out_.exprs;
+    if (!straight_ && pool.is_constant(b)) {
+        std::uint32_t k = pool[b].k;
+        bool zero_is_identity = op == ir::BinOp::add || op == ir::BinOp::sub || op == ir::BinOp::bor ||
+                                op == ir::BinOp::bxor || op == ir::BinOp::lsh || op == ir::BinOp::rsh;
+        bool one_is_identity = op == ir::BinOp::mul || op == ir::BinOp::div;
+        if ((k == 0 && zero_is_identity) || (k == 1 && one_is_identity)) return a;
+    }
+    return pool.binary(op, a, b);
+}
+
+bool Translator::contains(ir::ExprId e, ir::ExprId part, int depth) const {
+    if (e == part) return true;
+    if (e == ir::no_expr || depth == 0) return false;
+    const auto& n = out_.exprs[e];
+    return contains(n.a, part, depth - 1) || contains(n.b, part, depth - 1);
+}
+
+// Writes back the carried registers in `live`, as a parallel copy: a
+// register is written only once no pending value still reads its old
+// contents; a cycle (A and X swapped) goes through a temporary.  Each of
+// `extra_reads` (a branch operand) is first copied to a temporary if the
+// write-back would change what it reads; `extra_out` gets what to use
+// instead.  Carried values not written back are kept evaluated.
+void Translator::flush(RegisterSet live, std::vector<ir::ExprId> extra_reads, std::vector<ir::ExprId>* extra_out) {
+    auto& pool = out_.exprs;
+    struct Pending {
+        ir::VarId var;
+        ir::ExprId value;
+        int extra = -1;  // index in extra_reads when this is an operand's copy
+    };
+    std::vector<Pending> pending;
+    RegisterSet written = 0;
+    for (ir::VarId r = 0; r < register_count; ++r) {
+        if (reg_[r] == pool.var(r)) continue;
+        if (live & bit(r)) {
+            pending.push_back({r, reg_[r]});
+            written |= bit(r);
+        }
+    }
+    ir::VarId next_temp = first_temp;
+    if (extra_out) *extra_out = extra_reads;
+    for (std::size_t i = 0; i < extra_reads.size(); ++i)
+        if (reads(extra_reads[i]) & written) pending.push_back({next_temp++, extra_reads[i], int(i)});
+    // Lost values that could reject: evaluate them before anything changes.
+    for (ir::VarId r = 0; r < register_count; ++r) {
+        if (reg_[r] == pool.var(r) || (live & bit(r))) continue;
+        bool kept = false;
+        for (const auto& p : pending) kept = kept || p.value == reg_[r];
+        for (ir::ExprId e : extra_reads) kept = kept || e == reg_[r];
+        for (ir::VarId s = 0; s < r; ++s) kept = kept || (reg_[s] == reg_[r] && !(live & bit(s)));
+        if (!kept) keep_evaluated(reg_[r]);
+    }
+    while (!pending.empty()) {
+        bool progress = false;
+        for (std::size_t i = 0; i < pending.size(); ++i) {
+            RegisterSet read_by_others = 0;
+            for (std::size_t j = 0; j < pending.size(); ++j)
+                if (j != i) read_by_others |= reads(pending[j].value);
+            if (pending[i].var < register_count && (read_by_others & bit(pending[i].var))) continue;
+            block_->assigns.push_back({pending[i].var, pending[i].value});
+            if (pending[i].extra >= 0) (*extra_out)[std::size_t(pending[i].extra)] = pool.var(pending[i].var);
+            pending.erase(pending.begin() + std::ptrdiff_t(i));
+            progress = true;
+            break;
+        }
+        if (progress) continue;
+        // Every pending register is still read by another: a cycle.  Park
+        // one value in a temporary, which nobody else reads.
+        RegisterSet pending_vars = 0;
+        for (const auto& p : pending) pending_vars |= p.var < register_count ? bit(p.var) : 0;
+        for (auto& p : pending)
+            if (p.var < register_count && (reads(p.value) & pending_vars)) {
+                ir::VarId t = next_temp++;
+                block_->assigns.push_back({t, p.value});
+                p.value = pool.var(t);
+                break;
+            }
+    }
+    temps_used_ = std::max(temps_used_, next_temp - first_temp);
+    for (ir::VarId r = 0; r < register_count; ++r) reg_[r] = pool.var(r);
+}
+
+void Translator::block_at(std::size_t pc, ir::Block& block) {
+    auto& pool = out_.exprs;
+    block_ = &block;
+    for (ir::VarId r = 0; r < register_count; ++r) reg_[r] = pool.var(r);
+    for (;; ++pc) {
+        const auto& i = code_[pc];
+        if (!straight_ && (tree_size(value(var_a)) > max_tree_size || tree_size(value(var_x)) > max_tree_size)) {
+            UseDef ud = use_def(i);
+            flush(ud.use | (live_[pc] & ~ud.def), {}, nullptr);  // live before pc
+        }
+        std::uint16_t cls = cls_of(i), size = i.code & 0x18, mode = i.code & 0xe0;
+        std::uint8_t bytes = size == 0x10 ? 1 : size == 0x08 ? 2 : 4;
+        ir::ExprId a = value(var_a), x = value(var_x);
+        auto operand = [&] { return uses_x_operand(i) ? x : pool.constant(i.k); };
+        if (i.code == protochain_pseudo_op) {
+            const ProtochainLoop& loop = folded_.loops[i.k];
+            set(var_a, pool.protochain(loop.ipv6, loop.network, loop.wanted, a, x));
+        } else if (cls == 0x00 || cls == 0x01) {  // ld, ldx
+            ir::VarId dst = cls == 0x00 ? var_a : var_x;
+            ir::ExprId e;
+            if (mode == 0x00) e = pool.constant(i.k);
+            else if (mode == 0x80) e = pool.packet_len();
+            else if (mode == 0x60) e = value(var_m0 + i.k);
+            else if (mode == 0xa0) e = pool.ip_header_len(i.k);
+            else if (mode == 0x20 && i.k == skf_ad_off + skf_ad_alu_xor_x) e = pool.binary(ir::BinOp::bxor, a, x);
+            else if (mode == 0x20 && i.k >= skf_ad_off) e = pool.ancillary(i.k - skf_ad_off);
+            else if (mode == 0x20) e = pool.load(bytes, i.k);
+            else e = pool.load(bytes, i.k, x);
+            set(dst, e);
+        } else if (cls == 0x02 || cls == 0x03) {
+            set(var_m0 + i.k, cls == 0x02 ? a : x);
+        } else if (cls == 0x04) {
+            std::uint16_t op = i.code & 0xf0;
+            set(var_a, op == 0x80 ? pool.neg(a) : arithmetic(alu(op), a, operand()));
+        } else if (cls == 0x07) {
+            if (i.code == 0x07) set(var_x, a);
+            else set(var_a, x);
+        } else if (cls == 0x06) {
+            ir::ExprId result = i.code == 0x16 ? a : pool.constant(i.k);
+            if (!straight_) flush(0, {result}, nullptr);
+            block.end = ir::Return{result};
+            return;
+        } else if (i.code == 0x05) {
+            if (!straight_) flush(live_[pc], {}, nullptr);
+            block.end = ir::Jump{block_of_[pc + 1 + i.k]};
+            return;
+        } else {
+            std::vector<ir::ExprId> operands = {a, operand()};
+            if (!straight_) flush(live_[pc], operands, &operands);
+            block.end = ir::Branch{comparison(i.code & 0xf0), operands[0], operands[1], block_of_[pc + 1 + i.jt],
+                                   block_of_[pc + 1 + i.jf]};
+            return;
+        }
+        if (block_of_[pc + 1] != ir::no_block) {
+            if (!straight_) flush(live_[pc], {}, nullptr);
+            block.end = ir::Jump{block_of_[pc + 1]};
+            return;
+        }
+    }
+}
+
+ir::Program Translator::run() {
+    std::size_t n = code_.size();
+    // Blocks start at 0, at jump targets and after jumps and rets.
+    std::vector<bool> leader(n + 1, false);
+    leader[0] = true;
+    for (std::size_t pc = 0; pc < n; ++pc) {
+        const auto& i = code_[pc];
+        if (i.code == 0x05) leader[pc + 1 + i.k] = true;
+        else if (is_jump(i)) leader[pc + 1 + i.jt] = leader[pc + 1 + i.jf] = true;
+        if (is_jump(i) || cls_of(i) == 0x06) leader[pc + 1] = true;
+    }
+    block_of_.assign(n + 1, ir::no_block);
+    for (std::size_t pc = 0; pc < n; ++pc)
+        if (leader[pc]) block_of_[pc] = out_.add_block(ir::Block{{}, ir::Return{out_.exprs.constant(0)}});
+    out_.entry = block_of_[0];
+    for (std::size_t pc = 0; pc < n; ++pc)
+        if (leader[pc]) {
+            ir::Block block;
+            block_at(pc, block);
+            out_.blocks[block_of_[pc]] = std::move(block);
+        }
+    out_.var_count = straight_ ? register_count : first_temp + temps_used_;
+    return std::move(out_);
+}
+
+
+// The optimizer's passes that keep every load a packet is subject to.
+// The others (pullup, constant folding, dropping a branch whose targets
+// agree) reproduce libpcap's optimizer, which moves and drops loads: right
+// when the reference is libpcap's optimized code for an expression, wrong
+// when the reference is the very program imported (bpf_filter on libpcap
+// -O0 code for `host A or B` rejects an IPv4 packet cut at byte 30 that
+// pullup's order accepts).
+void optimize_strictly(ir::Program& program) {
+    static constexpr bool (*passes[])(ir::Program&) = {opt::thread_jumps, opt::merge_blocks, opt::remove_unreachable};
+    for (int round = 0; round < 16; ++round) {
+        bool changed = false;
+        for (auto pass : passes) changed = pass(program) || changed;
+        if (!changed) break;
     }
 }
 
 }  // namespace
 
-ir::Program translate(const std::vector<cbpf::Insn>& p, bool /*straight*/) {
-    const bool straight = true;
-    ir::Program out;
-    out.var_count = 18;
-    auto& pool = out.exprs;
-    std::size_t n = p.size();
-    // Basic blocks start at 0, at jump targets and after jumps and rets.
-    std::vector<bool> leader(n + 1, false);
-    leader[0] = true;
-    for (std::size_t pc = 0; pc < n; ++pc) {
-        const auto& i = p[pc];
-        if ((i.code & 0x07) == 0x05) {
-            if (i.code == 0x05) leader[pc + 1 + i.k] = true;
-            else leader[pc + 1 + i.jt] = leader[pc + 1 + i.jf] = true;
-            leader[pc + 1] = true;
-        } else if ((i.code & 0x07) == 0x06) {
-            leader[pc + 1] = true;
-        }
-    }
-    std::map<std::size_t, ir::BlockId> block_of;
-    for (std::size_t pc = 0; pc < n; ++pc)
-        if (leader[pc]) block_of[pc] = out.add_block(ir::Block{{}, ir::Return{pool.constant(0)}});
-    out.entry = block_of[0];
-
-    for (auto it = block_of.begin(); it != block_of.end(); ++it) {
-        std::size_t pc = it->first;
-        ir::Block block;
-        // Current value of each register: its variable, or an expression.
-        ir::ExprId reg[18];
-        for (ir::VarId v = 0; v < 18; ++v) reg[v] = pool.var(v);
-        auto set = [&](ir::VarId v, ir::ExprId e) {
-            // A load nobody read would vanish with its value, and with it a
-            // reject: keep it evaluated.
-            if (!straight && reg[v] != pool.var(v) && pool.can_fail(reg[v])) block.assigns.push_back({v, reg[v]});
-            if (straight) {
-                block.assigns.push_back({v, e});
-                reg[v] = pool.var(v);
-            } else {
-                reg[v] = e;
-            }
-        };
-        auto flush = [&] {
-            if (straight) return;
-            for (ir::VarId v = 0; v < 18; ++v)
-                if (reg[v] != pool.var(v)) block.assigns.push_back({v, reg[v]});
-        };
-        auto a = [&] { return reg[var_a]; };
-        auto x = [&] { return reg[var_x]; };
-        for (;; ++pc) {
-            const auto& i = p[pc];
-            std::uint16_t cls = i.code & 0x07, size = i.code & 0x18, mode = i.code & 0xe0;
-            std::uint8_t bytes = size == 0x10 ? 1 : size == 0x08 ? 2 : 4;
-            if (cls == 0x00) {  // ld
-                if (mode == 0x00) set(var_a, pool.constant(i.k));
-                else if (mode == 0x80) set(var_a, pool.packet_len());
-                else if (mode == 0x60) set(var_a, reg[var_m0 + i.k]);
-                else if (mode == 0x20 && i.k >= skf_ad_off) set(var_a, pool.ancillary(i.k - skf_ad_off));
-                else if (mode == 0x20) set(var_a, pool.load(bytes, i.k));
-                else set(var_a, pool.load(bytes, i.k, x()));
-            } else if (cls == 0x01) {  // ldx
-                if (mode == 0x00) set(var_x, pool.constant(i.k));
-                else if (mode == 0x80) set(var_x, pool.packet_len());
-                else if (mode == 0x60) set(var_x, reg[var_m0 + i.k]);
-                else set(var_x, pool.ip_header_len(i.k));
-            } else if (cls == 0x02) {
-                set(var_m0 + i.k, a());
-            } else if (cls == 0x03) {
-                set(var_m0 + i.k, x());
-            } else if (cls == 0x04) {
-                std::uint16_t op = i.code & 0xf0;
-                if (op == 0x80) set(var_a, pool.neg(a()));
-                else set(var_a, pool.binary(alu(op), a(), (i.code & 0x08) ? x() : pool.constant(i.k)));
-            } else if (cls == 0x07) {
-                if (i.code == 0x07) set(var_x, a());
-                else set(var_a, x());
-            } else if (cls == 0x06) {
-                flush();
-                block.end = ir::Return{i.code == 0x16 ? a() : pool.constant(i.k)};
-                break;
-            } else {  // jmp
-                if (i.code == 0x05) {
-                    flush();
-                    block.end = ir::Jump{block_of[pc + 1 + i.k]};
-                    break;
-                }
-                ir::ExprId lhs = a(), rhs = (i.code & 0x08) ? x() : pool.constant(i.k);
-                flush();
-                // The test reads the values as they are now; after a flush
-                // they are in the variables, which say the same.
-                std::uint16_t op = i.code & 0xf0;
-                ir::CmpOp cmp = op == 0x10 ? ir::CmpOp::eq : op == 0x20 ? ir::CmpOp::gt : op == 0x30 ? ir::CmpOp::ge
-                                                                                                      : ir::CmpOp::set;
-                if (!straight) {
-                    // Compare the variables: the flushed assignments ran first.
-                    lhs = pool.var(var_a);
-                    if (i.code & 0x08) rhs = pool.var(var_x);
-                }
-                block.end = ir::Branch{cmp, lhs, rhs, block_of[pc + 1 + i.jt], block_of[pc + 1 + i.jf]};
-                break;
-            }
-            if (leader[pc + 1]) {
-                flush();
-                block.end = ir::Jump{block_of[pc + 1]};
-                break;
-            }
-        }
-        out.blocks[it->second] = std::move(block);
-    }
+ir::Program translate(const std::vector<cbpf::Insn>& program, bool straight) {
+    ir::Program out = Translator(program, straight).run();
+    if (!straight) optimize_strictly(out);
     return out;
 }
 

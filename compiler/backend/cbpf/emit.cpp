@@ -1,20 +1,17 @@
-// IR to classic BPF.  Small steps, each named:
-//   1. order blocks (reverse post-order: every jump goes forward);
-//   2. per block, evaluate expressions into A and X, tracking what A and X
-//      hold at every block exit, and skip a load when every predecessor
-//      leaves the value in place (as libpcap's code does);
-//   3. share one `ret` per returned constant at the end;
-//   4. resolve labels; a conditional jump reaches 255 instructions at most,
-//      so a farther target gets a trampoline: a copy of the `ret` it aims at,
-//      or a `ja`.
+// IR to classic BPF, first half: blocks in reverse post-order (so every
+// jump goes forward), each evaluating its expressions into A and X.  What A
+// and X hold is tracked at every block exit, and a block skips a load when
+// every predecessor leaves the value in place (as libpcap's code does).
+// Returned constants become one shared `ret` each, at the end.  layout.cpp
+// then turns labels into offsets.
 #include "backend/cbpf/emit.hpp"
 
+#include "backend/cbpf/layout.hpp"
 #include "backend/cbpf/ops.hpp"
 
 #include <algorithm>
-#include <optional>
 #include <map>
-#include <unordered_map>
+#include <optional>
 
 namespace fcap::cbpf {
 
@@ -23,22 +20,16 @@ namespace {
 using ir::ExprId;
 using ir::ExprKind;
 
-struct Item {
-    Insn insn;
-    int target_true = -1;   // label, for conditional jumps and ja
-    int target_false = -1;
-    std::vector<int> labels;  // labels that name this instruction
-};
-
+// What A and X are known to hold (an expression), or no_expr.
 struct State {
     ExprId a = ir::no_expr;
     ExprId x = ir::no_expr;
-    bool operator==(const State&) const = default;
 };
 
 class Emitter {
 public:
-    Emitter(const ir::Program& p, diag::Sink& sink) : p_(p), pool_(p.exprs), sink_(sink) {}
+    Emitter(const ir::Program& p, diag::Sink& sink)
+        : p_(p), pool_(p.exprs), sink_(sink), facts_(p.exprs.size()) {}
 
     std::optional<std::vector<Insn>> run();
 
@@ -47,51 +38,70 @@ private:
     int block_label(ir::BlockId b);
     int ret_label(std::uint32_t value);
     bool is_shared_ret(ir::BlockId b, std::uint32_t& value) const;
-
-    // ---- code
-    void put(Insn insn) { put_jump(insn, -1, -1); }
-    void put_jump(Insn insn, int if_true, int if_false) {
-        Item item;
-        item.insn = insn;
-        item.target_true = if_true;
-        item.target_false = if_false;
-        item.labels = std::move(pending_labels_);
-        pending_labels_.clear();
-        code_.push_back(std::move(item));
-    }
+    int new_label() { return code_.label_count++; }
     // A label for the next instruction put.
     int label_here() {
-        int l = next_label_++;
+        int l = new_label();
         pending_labels_.push_back(l);
         return l;
     }
-    void gen_protochain(const ir::ExprNode& n);
-    bool clobbers_x(ExprId e) const;
-    bool direct_x(ExprId e) const;
+
+    // ---- code
+    void put(Insn insn) { put_jump(insn, -1, -1); }
+    void put_jump(Insn insn, int if_true, int if_false);
+
+    // ---- expressions
+    bool clobbers_x(ExprId e);
+    std::uint32_t need(ExprId e);
+    std::uint32_t pair_need(ExprId left, ExprId right);
+    static bool direct_x(const ir::ExprNode& n);
     void gen_a(ExprId e);
     void gen_x(ExprId e);
-    void gen_branch(const ir::Branch& br);
-    int temp();
+    bool pair_is_cheap(ExprId left, ExprId right);
+    bool better_swapped(ExprId left, ExprId right);
+    bool contains(ExprId tree, ExprId part, int depth) const;
+    void gen_pair(ExprId left, ExprId right);
+    void gen_binary(const ir::ExprNode& n);
+    void gen_protochain(const ir::ExprNode& n);
+    std::uint32_t temp();
     void free_temp() { --temps_in_use_; }
+    std::uint32_t free_slots() const;
     void forget_vars();
 
-    std::vector<Insn> resolve();
+    // ---- blocks
+    void gen_block(ir::BlockId b, const ir::Block& block);
+    void gen_branch(const ir::Branch& br);
+    void gen_goto(ir::BlockId target);
 
     const ir::Program& p_;
     const ir::ExprPool& pool_;
     diag::Sink& sink_;
-    std::vector<Item> code_;
+    LabelledCode code_;
     State state_;
     std::vector<int> block_labels_;  // by block; -1: no label yet
     std::map<std::uint32_t, int> ret_labels_;
-    int next_label_ = 0;
-    std::uint32_t temps_in_use_ = 0;
     std::vector<int> pending_labels_;
-    std::vector<std::size_t> fragments_;  // where each block's code starts
-    std::size_t ret_start_ = 0;            // where the shared rets start
-    void merge_tails();
+    std::uint32_t temps_in_use_ = 0;
     bool failed_ = false;
+
+    // Per expression, computed on first use: does putting it in A go
+    // through X, and how many scratch slots does it need.
+    struct Facts {
+        std::int8_t clobbers_x = -1;
+        std::int32_t need = -1;
+    };
+    std::vector<Facts> facts_;
 };
+
+void Emitter::put_jump(Insn insn, int if_true, int if_false) {
+    Item item;
+    item.insn = insn;
+    item.target_true = if_true;
+    item.target_false = if_false;
+    item.labels = std::move(pending_labels_);
+    pending_labels_.clear();
+    code_.items.push_back(std::move(item));
+}
 
 bool Emitter::is_shared_ret(ir::BlockId b, std::uint32_t& value) const {
     const auto& block = p_.blocks[b];
@@ -105,52 +115,86 @@ int Emitter::block_label(ir::BlockId b) {
     std::uint32_t value;
     if (is_shared_ret(b, value)) return ret_label(value);
     if (block_labels_.size() <= b) block_labels_.resize(p_.blocks.size(), -1);
-    if (block_labels_[b] < 0) block_labels_[b] = next_label_++;
+    if (block_labels_[b] < 0) block_labels_[b] = new_label();
     return block_labels_[b];
 }
 
 int Emitter::ret_label(std::uint32_t value) {
-    auto [it, inserted] = ret_labels_.try_emplace(value, next_label_);
-    if (inserted) ++next_label_;
+    auto it = ret_labels_.find(value);
+    if (it == ret_labels_.end()) it = ret_labels_.emplace(value, new_label()).first;
     return it->second;
 }
 
+// ---------------------------------------------------------------- expressions
+
+// Values that load straight into X (`ldx #k`, `ldx M[k]`, `ldxb 4*([k]&0xf)`).
+// Not `len`: `ldx len` (0x81) runs in bpf_filter and the kernel, but
+// libpcap's bpf_image, hence tcpdump -d, lists it as `unimp`.
+bool Emitter::direct_x(const ir::ExprNode& n) {
+    return n.kind == ExprKind::constant || n.kind == ExprKind::var || n.kind == ExprKind::ip_header_len;
+}
+
 // Does putting e in A go through X?
-bool Emitter::clobbers_x(ExprId e) const {
+bool Emitter::clobbers_x(ExprId e) {
+    if (facts_[e].clobbers_x >= 0) return facts_[e].clobbers_x;
     const auto& n = pool_[e];
+    bool r = true;
     switch (n.kind) {
     case ExprKind::constant:
     case ExprKind::packet_len:
     case ExprKind::var:
-    case ExprKind::ancillary: return false;
+    case ExprKind::ancillary: r = false; break;
     case ExprKind::ip_header_len:
-    case ExprKind::protochain: return true;
-    case ExprKind::load: return n.a != ir::no_expr && !pool_.is_constant(n.a);
-    case ExprKind::neg: return clobbers_x(n.a);
-    case ExprKind::binary: return !pool_.is_constant(n.b) || clobbers_x(n.a);
+    case ExprKind::protochain: r = true; break;
+    case ExprKind::load: r = n.a != ir::no_expr && !pool_.is_constant(n.a); break;
+    case ExprKind::neg: r = clobbers_x(n.a); break;
+    case ExprKind::binary: r = !pool_.is_constant(n.b) || clobbers_x(n.a); break;
     }
-    return true;
+    facts_[e].clobbers_x = r;
+    return r;
 }
 
-// Can e go straight into X, without A?
-bool Emitter::direct_x(ExprId e) const {
-    switch (pool_[e].kind) {
-    case ExprKind::constant:
-    case ExprKind::packet_len:
-    case ExprKind::var:
-    case ExprKind::ip_header_len: return true;
-    default: return false;
+// Scratch slots that evaluating e into A needs: a Sethi-Ullman number for a
+// machine whose second operand must be in X.
+std::uint32_t Emitter::need(ExprId e) {
+    if (facts_[e].need >= 0) return std::uint32_t(facts_[e].need);
+    const auto& n = pool_[e];
+    std::uint32_t r = 0;
+    switch (n.kind) {
+    case ExprKind::load:
+        if (n.a != ir::no_expr && !pool_.is_constant(n.a) && !direct_x(pool_[n.a])) r = need(n.a);
+        break;
+    case ExprKind::neg: r = need(n.a); break;
+    case ExprKind::binary: r = pool_.is_constant(n.b) ? need(n.a) : pair_need(n.a, n.b); break;
+    case ExprKind::protochain: r = std::max(pair_need(n.a, n.b), 1u); break;
+    default: break;
     }
+    facts_[e].need = std::int32_t(r);
+    return r;
 }
 
-int Emitter::temp() {
+// Slots needed to leave `left` in A and `right` in X (see gen_pair).
+std::uint32_t Emitter::pair_need(ExprId left, ExprId right) {
+    if (direct_x(pool_[right])) return need(left);
+    if (!clobbers_x(left)) return need(right);
+    std::uint32_t l = need(left), r = need(right);
+    return std::min(std::max(r, l + 1), std::max(l, r + 1));
+}
+
+std::uint32_t Emitter::free_slots() const {
+    std::uint32_t used = p_.var_count + temps_in_use_;
+    return used >= memwords ? 0 : memwords - used;
+}
+
+// Variables own slots 0 .. var_count-1; temporaries stack above them.
+std::uint32_t Emitter::temp() {
     std::uint32_t slot = p_.var_count + temps_in_use_++;
     if (slot >= memwords && !failed_) {
-        sink_.error("the expression needs more than 16 scratch registers for classic BPF",
-                    "simplify the arithmetic, or use an eBPF target");
+        sink_.error("expression too complex: needs more than 16 scratch registers",
+                    "classic BPF has 16; simplify the arithmetic, or use an eBPF target");
         failed_ = true;
     }
-    return int(slot % memwords);
+    return slot % memwords;
 }
 
 void Emitter::forget_vars() {
@@ -163,7 +207,6 @@ void Emitter::gen_x(ExprId e) {
     const auto& n = pool_[e];
     switch (n.kind) {
     case ExprKind::constant: put(stmt(cls::ldx | size::w | mode::imm, n.k)); break;
-    case ExprKind::packet_len: put(stmt(cls::ldx | size::w | mode::len)); break;
     case ExprKind::var: put(stmt(cls::ldx | size::w | mode::mem, n.k)); break;
     case ExprKind::ip_header_len: put(stmt(cls::ldx | size::b | mode::msh, n.k)); break;
     default:
@@ -174,7 +217,66 @@ void Emitter::gen_x(ExprId e) {
     state_.x = e;
 }
 
-static std::uint16_t alu_op(ir::BinOp op) {
+// Can gen_pair do without a scratch slot?
+bool Emitter::pair_is_cheap(ExprId left, ExprId right) {
+    return direct_x(pool_[right]) || state_.x == right || !clobbers_x(left);
+}
+
+bool Emitter::contains(ExprId tree, ExprId part, int depth) const {
+    if (tree == part) return true;
+    if (tree == ir::no_expr || depth == 0) return false;
+    const auto& n = pool_[tree];
+    return contains(n.a, part, depth - 1) || contains(n.b, part, depth - 1);
+}
+
+// Would gen_pair(right, left) do better than gen_pair(left, right)?  When
+// it needs no slot and the other does; unless the right operand is in A
+// already or reappears inside the left one (geneve's `P[v0+22] ... +
+// (v0+22)`): then the slot order computes it once and the other twice.
+bool Emitter::better_swapped(ExprId left, ExprId right) {
+    if (pair_is_cheap(left, right) || !pair_is_cheap(right, left)) return false;
+    return state_.a != right && !contains(left, right, 8);
+}
+
+// Leaves `left` in A and `right` in X, for an X-form operation or jump.
+void Emitter::gen_pair(ExprId left, ExprId right) {
+    if (direct_x(pool_[right]) || (state_.x == right && !clobbers_x(left))) {
+        gen_a(left);
+        gen_x(right);
+        return;
+    }
+    if (!clobbers_x(left)) {
+        gen_x(right);  // through A, then `tax`
+        gen_a(left);
+        return;
+    }
+    // Both sides need X: one waits in a scratch slot.  Right first costs
+    // one instruction less (`st`, `ldx M[]` against `st`, `tax`, `ld M[]`);
+    // left first needs fewer slots when the left side is the deeper.
+    std::uint32_t l = need(left), r = need(right), slots = free_slots();
+    bool right_first = std::max(r, l + 1) <= slots || std::max(l, r + 1) > slots;
+    std::uint32_t t;
+    if (right_first) {
+        gen_a(right);
+        t = temp();
+        put(stmt(cls::st, t));
+        gen_a(left);
+        put(stmt(cls::ldx | size::w | mode::mem, t));
+        state_.x = right;
+    } else {
+        gen_a(left);
+        t = temp();
+        put(stmt(cls::st, t));
+        gen_a(right);
+        put(stmt(cls::misc | miscop::tax));
+        state_.x = right;
+        put(stmt(cls::ld | size::w | mode::mem, t));
+        state_.a = left;
+    }
+    free_temp();
+}
+
+std::uint16_t alu_op(ir::BinOp op) {
     switch (op) {
     case ir::BinOp::add: return alu::add;
     case ir::BinOp::sub: return alu::sub;
@@ -188,6 +290,44 @@ static std::uint16_t alu_op(ir::BinOp op) {
     case ir::BinOp::rsh: return alu::rsh;
     }
     return alu::add;
+}
+
+void Emitter::gen_binary(const ir::ExprNode& n) {
+    std::uint16_t op = cls::alu | alu_op(n.op);
+    if (!pool_.is_constant(n.b)) {
+        // A commutative operation takes its operands in the order that
+        // needs no scratch slot: `P[1] * 3 + P[x+16]` is computed as
+        // `ldxb; ldh [x+16]; tax; ldb [1]; mul #3; add x`.
+        bool commutes = n.op == ir::BinOp::add || n.op == ir::BinOp::mul || n.op == ir::BinOp::band ||
+                        n.op == ir::BinOp::bor || n.op == ir::BinOp::bxor;
+        if (commutes && better_swapped(n.a, n.b)) {
+            gen_pair(n.b, n.a);
+            put(stmt(op | src::x));
+            return;
+        }
+        gen_pair(n.a, n.b);
+        put(stmt(op | src::x));
+        return;
+    }
+    std::uint32_t k = pool_[n.b].k;
+    bool by_zero = (n.op == ir::BinOp::div || n.op == ir::BinOp::mod) && k == 0;
+    bool shifted_out = (n.op == ir::BinOp::lsh || n.op == ir::BinOp::rsh) && k >= 32;
+    if (by_zero) {
+        // Folding refuses these; should one come through, `div x` with X = 0
+        // rejects the packet as the IR says ( `div #0` would trap in
+        // bpf_filter and is refused by the kernel).
+        gen_a(n.a);
+        gen_x(n.b);
+        put(stmt(op | src::x));
+    } else if (shifted_out) {
+        // The IR's shift by 32 or more gives 0 (bpf_filter's X form); `lsh
+        // #40` would shift by 8 on x86, and the kernel refuses it.
+        if (pool_.can_fail(n.a)) gen_a(n.a);
+        put(stmt(cls::ld | size::w | mode::imm, 0));
+    } else {
+        gen_a(n.a);
+        put(stmt(op | src::k, k));
+    }
 }
 
 void Emitter::gen_a(ExprId e) {
@@ -212,6 +352,8 @@ void Emitter::gen_a(ExprId e) {
         } else if (pool_.is_constant(n.a) && std::uint64_t(n.k) + pool_[n.a].k <= 0xffffffffu) {
             put(stmt(cls::ld | sz | mode::abs, n.k + pool_[n.a].k));
         } else {
+            // An address past 2^32 stays indexed: bpf_filter's bounds check
+            // does not wrap, so the load rejects as the IR says.
             gen_x(n.a);
             put(stmt(cls::ld | sz | mode::ind, n.k));
         }
@@ -222,33 +364,7 @@ void Emitter::gen_a(ExprId e) {
         put(stmt(cls::alu | alu::neg));
         break;
     case ExprKind::protochain: gen_protochain(n); break;
-    case ExprKind::binary: {
-        std::uint16_t op = alu_op(n.op);
-        if (pool_.is_constant(n.b)) {
-            gen_a(n.a);
-            put(stmt(cls::alu | op | src::k, pool_[n.b].k));
-        } else if (direct_x(n.b) || (state_.x == n.b && !clobbers_x(n.a))) {
-            gen_a(n.a);
-            gen_x(n.b);
-            put(stmt(cls::alu | op | src::x));
-        } else if (!clobbers_x(n.a)) {
-            gen_a(n.b);
-            put(stmt(cls::misc | miscop::tax));
-            state_.x = n.b;
-            gen_a(n.a);
-            put(stmt(cls::alu | op | src::x));
-        } else {
-            int t = temp();
-            gen_a(n.b);
-            put(stmt(cls::st, std::uint32_t(t)));
-            gen_a(n.a);
-            put(stmt(cls::ldx | size::w | mode::mem, std::uint32_t(t)));
-            state_.x = ir::no_expr;
-            put(stmt(cls::alu | op | src::x));
-            free_temp();
-        }
-        break;
-    }
+    case ExprKind::binary: gen_binary(n); break;
     }
     state_.a = e;
 }
@@ -258,48 +374,31 @@ void Emitter::gen_a(ExprId e) {
 // backward `ja` runs in libpcap's interpreter; the kernel's classic checker
 // refuses it, as it refuses libpcap's own protochain code.
 void Emitter::gen_protochain(const ir::ExprNode& n) {
-    int slot = temp();
-    gen_x(n.b);
-    if (clobbers_x(n.a)) {
-        int first = temp();
-        gen_a(n.b);
-        put(stmt(cls::st, std::uint32_t(first)));
-        gen_a(n.a);
-        put(stmt(cls::ldx | size::w | mode::mem, std::uint32_t(first)));
-        free_temp();
-    } else {
-        gen_a(n.a);
-    }
-    int exit = next_label_++, extension = next_label_++, ah = next_label_++;
-    auto jeq = [&](std::uint32_t k, int t, int f) { put_jump(stmt(cls::jmp | jmp::jeq | src::k, k), t, f); };
+    gen_pair(n.a, n.b);
+    std::uint32_t slot = temp();
+    int exit = new_label(), extension = new_label(), ah = new_label();
     int loop = label_here();
-    int next = next_label_++;
-    jeq(n.k2, exit, next);
-    pending_labels_.push_back(next);
-    next = next_label_++;
-    jeq(59, exit, next);
-    pending_labels_.push_back(next);
-    if (n.size == 6) {
-        for (std::uint32_t h : {0u, 60u, 43u}) {
-            next = next_label_++;
-            jeq(h, extension, next);
-            pending_labels_.push_back(next);
-        }
-        next = next_label_++;
-        jeq(44, extension, next);
+    // Compare A with k: go to `match` when equal, else on to the next test.
+    auto test = [&](std::uint32_t k, int match) {
+        int next = new_label();
+        put_jump(stmt(cls::jmp | jmp::jeq | src::k, k), match, next);
         pending_labels_.push_back(next);
-    }
-    jeq(51, ah, exit);
+    };
+    test(n.k2, exit);
+    test(59, exit);  // no next header
+    if (n.size == 6)
+        for (std::uint32_t h : {0u, 60u, 43u, 44u}) test(h, extension);  // hop-by-hop, dest opts, routing, fragment
+    put_jump(stmt(cls::jmp | jmp::jeq | src::k, 51), ah, exit);
     auto step = [&](int label, std::uint32_t plus, std::uint32_t times, bool add_offset) {
         pending_labels_.push_back(label);
         put(stmt(cls::ld | size::b | mode::ind, n.k));
-        put(stmt(cls::st, std::uint32_t(slot)));
+        put(stmt(cls::st, slot));
         put(stmt(cls::ld | size::b | mode::ind, n.k + 1));
         put(stmt(cls::alu | alu::add | src::k, plus));
         put(stmt(cls::alu | alu::mul | src::k, times));
         if (add_offset) put(stmt(cls::alu | alu::add | src::x));
         put(stmt(cls::misc | miscop::tax));
-        put(stmt(cls::ld | size::w | mode::mem, std::uint32_t(slot)));
+        put(stmt(cls::ld | size::w | mode::mem, slot));
         put_jump(stmt(cls::jmp | jmp::ja), loop, -1);
     };
     if (n.size == 6) step(extension, 1, 8, true);
@@ -309,7 +408,9 @@ void Emitter::gen_protochain(const ir::ExprNode& n) {
     state_.x = ir::no_expr;
 }
 
-static std::uint16_t jump_op(ir::CmpOp op) {
+// ---------------------------------------------------------------- blocks
+
+std::uint16_t jump_op(ir::CmpOp op) {
     switch (op) {
     case ir::CmpOp::eq: return jmp::jeq;
     case ir::CmpOp::gt: return jmp::jgt;
@@ -319,8 +420,26 @@ static std::uint16_t jump_op(ir::CmpOp op) {
     return jmp::jeq;
 }
 
+// A jump to `target`: a copy of its `ret` when it is a shared one, else a
+// `ja` (dropped at layout when the target comes next).
+void Emitter::gen_goto(ir::BlockId target) {
+    std::uint32_t v;
+    if (is_shared_ret(target, v))
+        put(stmt(cls::ret | rval::k, v));
+    else
+        put_jump(stmt(cls::jmp | jmp::ja), block_label(target), -1);
+}
+
 void Emitter::gen_branch(const ir::Branch& in) {
     ir::Branch br = in;
+    if (block_label(br.if_true) == block_label(br.if_false)) {
+        // Both ways lead to the same place: only the operands' power to
+        // reject the packet is left.
+        for (ExprId e : {br.lhs, br.rhs})
+            if (pool_.can_fail(e)) gen_a(e);
+        gen_goto(br.if_true);
+        return;
+    }
     // k op e: put the constant on the right.
     if (pool_.is_constant(br.lhs) && !pool_.is_constant(br.rhs)) {
         std::swap(br.lhs, br.rhs);
@@ -357,25 +476,40 @@ void Emitter::gen_branch(const ir::Branch& in) {
     if (k) {
         gen_a(br.lhs);
         put_jump(stmt(op | src::k, *k), t, f);
-    } else if (direct_x(br.rhs) || (state_.x == br.rhs && !clobbers_x(br.lhs))) {
-        gen_a(br.lhs);
-        gen_x(br.rhs);
-        put_jump(stmt(op | src::x), t, f);
-    } else if (!clobbers_x(br.lhs)) {
-        gen_a(br.rhs);
-        put(stmt(cls::misc | miscop::tax));
-        state_.x = br.rhs;
-        gen_a(br.lhs);
-        put_jump(stmt(op | src::x), t, f);
     } else {
-        int slot = temp();
-        gen_a(br.rhs);
-        put(stmt(cls::st, std::uint32_t(slot)));
-        gen_a(br.lhs);
-        put(stmt(cls::ldx | size::w | mode::mem, std::uint32_t(slot)));
-        state_.x = ir::no_expr;
+        if (better_swapped(br.lhs, br.rhs)) {
+            // The operands the other way round: l > r is !(r >= l), l >= r
+            // is !(r > l); == and jset do not care.
+            std::swap(br.lhs, br.rhs);
+            if (br.op == ir::CmpOp::gt || br.op == ir::CmpOp::ge) {
+                br.op = br.op == ir::CmpOp::gt ? ir::CmpOp::ge : ir::CmpOp::gt;
+                std::swap(t, f);
+                op = cls::jmp | jump_op(br.op);
+            }
+        }
+        gen_pair(br.lhs, br.rhs);
         put_jump(stmt(op | src::x), t, f);
-        free_temp();
+    }
+}
+
+void Emitter::gen_block(ir::BlockId b, const ir::Block& block) {
+    for (const auto& a : block.assigns) {
+        gen_a(a.value);
+        put(stmt(cls::st, a.var));
+        forget_vars();
+        if (!pool_.reads_var(a.value)) state_.a = a.value;
+    }
+    if (const auto* r = std::get_if<ir::Return>(&block.end)) {
+        if (pool_.is_constant(r->value)) {
+            put(stmt(cls::ret | rval::k, pool_[r->value].k));
+        } else {
+            gen_a(r->value);
+            put(stmt(cls::ret | rval::a));
+        }
+    } else if (const auto* j = std::get_if<ir::Jump>(&block.end)) {
+        gen_goto(j->target);
+    } else {
+        gen_branch(std::get<ir::Branch>(block.end));
     }
 }
 
@@ -387,18 +521,14 @@ std::optional<std::vector<Insn>> Emitter::run() {
         return std::nullopt;
     }
     auto order = p_.topological_order();
-    // The entry may itself be a shared `ret` (a filter that accepts all).
-    int entry_label = block_label(p_.entry);
-    (void)entry_label;
-    // Predecessor exit states decide what a block may reuse.
+    // The entry may itself be a shared `ret` (a filter that accepts all):
+    // then the shared rets are the whole program, with that one first.
+    block_label(p_.entry);
     ir::Predecessors preds_of(p_, order);
     std::vector<State> exit_state(p_.blocks.size());
-
-    for (std::size_t i = 0; i < order.size(); ++i) {
-        ir::BlockId b = order[i];
+    for (ir::BlockId b : order) {
         std::uint32_t ret_value;
         if (is_shared_ret(b, ret_value)) continue;
-        const auto& block = p_.blocks[b];
         // Entry state: what every predecessor agrees on.
         state_ = {};
         auto preds = preds_of.of(b);
@@ -409,185 +539,20 @@ std::optional<std::vector<Insn>> Emitter::run() {
                 if (exit_state[pb].x != state_.x) state_.x = ir::no_expr;
             }
         }
-        std::size_t first = code_.size();
-        for (const auto& a : block.assigns) {
-            gen_a(a.value);
-            put(stmt(cls::st, a.var));
-            ExprId value = a.value;
-            forget_vars();
-            if (!pool_.reads_var(value)) state_.a = value;
-        }
-        if (const auto* r = std::get_if<ir::Return>(&block.end)) {
-            if (pool_.is_constant(r->value)) {
-                put(stmt(cls::ret | rval::k, pool_[r->value].k));
-            } else {
-                gen_a(r->value);
-                put(stmt(cls::ret | rval::a));
-            }
-        } else if (const auto* j = std::get_if<ir::Jump>(&block.end)) {
-            std::uint32_t v;
-            if (is_shared_ret(j->target, v)) {
-                put(stmt(cls::ret | rval::k, v));
-            } else {
-                bool next = i + 1 < order.size() && order[i + 1] == j->target;
-                if (!next) put_jump(stmt(cls::jmp | jmp::ja), block_label(j->target), -1);
-            }
-        } else {
-            gen_branch(std::get<ir::Branch>(block.end));
-        }
-        if (code_.size() == first) {
-            // An empty block (a jump to the next one): it still needs a
-            // place for its label.
-            put_jump(stmt(cls::jmp | jmp::ja), -2, -1);
-        }
-        code_[first].labels.push_back(block_label(b));
-        fragments_.push_back(first);
+        std::size_t first = code_.items.size();
+        pending_labels_.push_back(block_label(b));
+        gen_block(b, p_.blocks[b]);
+        code_.blocks.push_back(first);
         exit_state[b] = state_;
     }
-    ret_start_ = code_.size();
+    code_.rets_start = code_.items.size();
     // Accepting returns first, `ret #0` last, as libpcap lays them out.
     for (auto it = ret_labels_.rbegin(); it != ret_labels_.rend(); ++it) {
-        const auto& [value, label] = *it;
-        put(stmt(cls::ret | rval::k, value));
-        code_.back().labels.push_back(label);
+        pending_labels_.push_back(it->second);
+        put(stmt(cls::ret | rval::k, it->first));
     }
     if (failed_) return std::nullopt;
-    return resolve();
-}
-
-// Blocks whose code is the same instructions going to the same places
-// become one, even when they compare different values: `jeq #0x11` after
-// the IPv4 protocol load and after the IPv6 one (libpcap's code shares
-// these too).  The last copy stays, so every jump to it is still forward.
-void Emitter::merge_tails() {
-    if (fragments_.empty()) return;
-    std::vector<std::size_t> ends(fragments_.size());
-    for (std::size_t i = 0; i < fragments_.size(); ++i)
-        ends[i] = i + 1 < fragments_.size() ? fragments_[i + 1] : ret_start_;
-    std::vector<int> alias(std::size_t(next_label_) + 1, -1);
-    auto canon = [&](int l) {
-        while (l >= 0 && alias[std::size_t(l)] >= 0) l = alias[std::size_t(l)];
-        return l;
-    };
-    auto ends_flow = [&](std::size_t i) {
-        if (ends[i] == fragments_[i]) return false;
-        const Insn& last = code_[ends[i] - 1].insn;
-        return (last.code & 0x07) == cls::ret || (last.code & 0x07) == cls::jmp;
-    };
-    std::vector<bool> dead(fragments_.size(), false);
-    for (bool changed = true; changed;) {
-        changed = false;
-        struct SigHash {
-            std::size_t operator()(const std::vector<std::uint64_t>& v) const noexcept {
-                std::size_t h = v.size();
-                for (auto x : v) h = (h ^ x) * 0x100000001b3ull;
-                return h;
-            }
-        };
-        std::unordered_map<std::vector<std::uint64_t>, std::size_t, SigHash> seen;
-        seen.reserve(fragments_.size());
-        for (std::size_t r = fragments_.size(); r-- > 0;) {
-            if (dead[r] || !ends_flow(r) || code_[fragments_[r]].labels.size() != 1) continue;
-            // A fragment the one before it falls into must stay where it is.
-            if (r > 0 && !dead[r - 1] && !ends_flow(r - 1)) continue;
-            std::vector<std::uint64_t> sig;
-            bool plain = true;
-            for (std::size_t i = fragments_[r]; i < ends[r]; ++i) {
-                if (i > fragments_[r] && !code_[i].labels.empty()) plain = false;
-                const Item& it = code_[i];
-                sig.push_back(std::uint64_t(it.insn.code) << 32 | it.insn.k);
-                sig.push_back(std::uint64_t(std::uint32_t(canon(it.target_true))) << 32 |
-                              std::uint32_t(canon(it.target_false)));
-            }
-            if (!plain) continue;
-            auto [pos, inserted] = seen.try_emplace(sig, r);
-            if (inserted) continue;
-            alias[std::size_t(code_[fragments_[r]].labels[0])] = code_[fragments_[pos->second]].labels[0];
-            dead[r] = true;
-            changed = true;
-        }
-    }
-    std::vector<Item> kept;
-    for (std::size_t i = 0; i < code_.size(); ++i) {
-        auto f = std::upper_bound(fragments_.begin(), fragments_.end(), i);
-        if (f != fragments_.begin() && i < ret_start_ && dead[std::size_t(f - fragments_.begin()) - 1]) continue;
-        Item it = code_[i];
-        it.target_true = it.target_true >= 0 ? canon(it.target_true) : it.target_true;
-        it.target_false = it.target_false >= 0 ? canon(it.target_false) : it.target_false;
-        kept.push_back(std::move(it));
-    }
-    code_ = std::move(kept);
-}
-
-std::vector<Insn> Emitter::resolve() {
-    merge_tails();
-    // An empty block's placeholder `ja` to the next instruction: drop it,
-    // moving its labels on.
-    for (std::size_t i = 0; i < code_.size(); ++i) {
-        if (code_[i].target_true == -2) {
-            auto labels = code_[i].labels;
-            code_.erase(code_.begin() + std::ptrdiff_t(i));
-            code_[i].labels.insert(code_[i].labels.end(), labels.begin(), labels.end());
-            --i;
-        }
-    }
-    // Each round puts a trampoline after every jump that cannot reach its
-    // target; the insertions lengthen other jumps, so repeat until none is
-    // left.  A round is linear in the program's length.
-    for (;;) {
-        std::vector<std::size_t> where(std::size_t(next_label_) + 1, 0);
-        for (std::size_t i = 0; i < code_.size(); ++i)
-            for (int l : code_[i].labels) where[std::size_t(l)] = i;
-        std::vector<Item> out;
-        out.reserve(code_.size() + code_.size() / 8);
-        bool inserted = false;
-        for (std::size_t i = 0; i < code_.size(); ++i) {
-            out.push_back(std::move(code_[i]));
-            Item& it = out.back();
-            if ((it.insn.code & 0x07) != cls::jmp || (it.insn.code & 0xf0) == jmp::ja) continue;
-            std::vector<Item> tramps;
-            for (int* target : {&it.target_true, &it.target_false}) {
-                std::size_t to = where[std::size_t(*target)];
-                if (to - i - 1 <= 255 - 2) continue;  // room for the two trampolines this jump may get
-                // A trampoline right after the jump: a copy of the ret it
-                // aims at, or a ja.
-                Item tramp;
-                const Item& dest = code_[to];
-                if ((dest.insn.code & 0x07) == cls::ret) {
-                    tramp.insn = dest.insn;
-                } else {
-                    tramp.insn = stmt(cls::jmp | jmp::ja);
-                    tramp.target_true = *target;
-                }
-                int label = next_label_++;
-                tramp.labels.push_back(label);
-                *target = label;
-                tramps.push_back(std::move(tramp));
-            }
-            for (auto& t : tramps) out.push_back(std::move(t));
-            inserted |= !tramps.empty();
-        }
-        code_ = std::move(out);
-        if (!inserted) break;
-    }
-    std::vector<std::size_t> where(std::size_t(next_label_) + 1, 0);
-    for (std::size_t i = 0; i < code_.size(); ++i)
-        for (int l : code_[i].labels) where[std::size_t(l)] = i;
-    std::vector<Insn> out;
-    out.reserve(code_.size());
-    for (std::size_t i = 0; i < code_.size(); ++i) {
-        Insn insn = code_[i].insn;
-        if ((insn.code & 0x07) == cls::jmp) {
-            if ((insn.code & 0xf0) == jmp::ja) {
-                insn.k = std::uint32_t(where[std::size_t(code_[i].target_true)] - i - 1);
-            } else {
-                insn.jt = std::uint8_t(where[std::size_t(code_[i].target_true)] - i - 1);
-                insn.jf = std::uint8_t(where[std::size_t(code_[i].target_false)] - i - 1);
-            }
-        }
-        out.push_back(insn);
-    }
-    return out;
+    return lay_out(std::move(code_));
 }
 
 }  // namespace
