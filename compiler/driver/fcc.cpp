@@ -4,11 +4,9 @@
 #include "cbpf_import/cbpf_import.hpp"
 #include "driver/compile.hpp"
 #include "driver/replay.hpp"
+#include "opt/pipeline.hpp"
 #ifdef FCAP_HAVE_EBPF
-#include "backend/ebpf/elf_writer.hpp"
-#include "backend/ebpf/loader.hpp"
-#include "backend/ebpf/lower.hpp"
-#include "backend/ebpf/print.hpp"
+#include "driver/ebpf_commands.hpp"
 #endif
 #include "parse/parse.hpp"
 #include "sema/link_layer.hpp"
@@ -36,104 +34,53 @@ const char* examples = R"(examples:
                                               prove the verdicts on a capture equal libpcap's
 )";
 
-}  // namespace
-
-#ifdef FCAP_HAVE_EBPF
-// --target socket|xdp: print the program, or run it over a capture in the
-// kernel (BPF_PROG_TEST_RUN; a socket program as SCHED_CLS, which sees the
-// Ethernet header as a raw socket does) and compare with libpcap.
-static int ebpf_command(const std::string& target, const std::string& expression, CompileOptions options,
-                        bool invert, const std::string& replay_file, const std::string& output, bool verbose,
-                        diag::Sink& sink, std::optional<ir::Program> program = std::nullopt) {
-    bool xdp = target == "xdp";
-    if (!program) program = compile_to_ir(expression, options, sink);
-    sink.print(std::cerr, "fcc", expression);
-    if (!program) return 1;
-    diag::Sink lower_sink;
-    auto code = xdp ? ebpf::lower_xdp(*program, {invert}, lower_sink) : ebpf::lower_socket(*program, lower_sink);
-    lower_sink.print(std::cerr, "fcc", expression);
-    if (!code) return 1;
-    if (!output.empty()) {
-        diag::Sink write_sink;
-        bool written = ebpf::write_elf(*code, output, write_sink);
-        write_sink.print(std::cerr, "fcc", expression);
-        if (!written) return 1;
-        if (replay_file.empty()) return 0;
-    }
-    if (replay_file.empty()) {
-        std::cout << ebpf::print(*code);
-        return 0;
-    }
-    std::string log;
-    auto loaded = ebpf::load(*code, &log, true);
-    if (!loaded) {
-        std::cerr << "fcc: error: the kernel refused the " << target << " program:\n" << log;
-        return 1;
-    }
-    char errbuf[PCAP_ERRBUF_SIZE];
-    pcap_t* p = pcap_open_offline(replay_file.c_str(), errbuf);
-    if (p == nullptr) {
-        std::cerr << "fcc: error: cannot read " << replay_file << ": " << errbuf << "\n";
-        return 1;
-    }
-    bpf_program reference{};
-    bool have_reference =
-        !expression.empty() && pcap_compile(p, &reference, expression.c_str(), 1, PCAP_NETMASK_UNKNOWN) == 0;
-    pcap_pkthdr* h;
-    const u_char* bytes;
-    std::size_t packets = 0, matched = 0, differ = 0, not_run = 0;
-    std::int32_t match_action = invert ? ebpf::xdp_pass : ebpf::xdp_drop;
-    while (pcap_next_ex(p, &h, &bytes) == 1) {
-        ++packets;
-        auto r = ebpf::test_run(*loaded, bytes, h->caplen);
-        if (!r || h->caplen > 3500) {
-            // The kernel's test runners take about 14 (XDP) or 34/54 (skb)
-            // to 3,500 bytes.
-            ++not_run;
-            if (verbose) std::cout << packets << ": not run (caplen " << h->caplen << ")\n";
-            continue;
-        }
-        bool ours = xdp ? *r == std::uint32_t(match_action) : *r != 0;
-        matched += ours;
-        bool theirs = have_reference && bpf_filter(reference.bf_insns, bytes, h->len, h->caplen) != 0;
-        bool differs = have_reference && ours != theirs;
-        differ += differs;
-        if (verbose || differs)
-            std::cout << packets << ": " << (ours ? "match" : "no match") << (differs ? "  DIFFERS from libpcap" : "")
-                      << "\n";
-    }
-    if (have_reference) pcap_freecode(&reference);
-    pcap_close(p);
-    if (auto c = ebpf::read_counters(*loaded))
-        std::cout << "counters (summed over CPUs): " << c->packets << " packets, " << c->bytes << " bytes, "
-                  << c->matched_packets << " matched, " << c->matched_bytes << " matched bytes\n";
-    std::cout << replay_file << ": " << packets << " packets, " << matched << " matched (" << target << ", in the kernel), "
-              << not_run << " not run, "
-              << (have_reference ? std::to_string(differ) + " differ from libpcap" : std::string("no expression to compare"))
-              << "\n";
-    return differ ? 1 : 0;
+// A usage error: the message, a pointer to --help, exit status 2 (as the
+// man page promises; CLI11's own codes start at 100).
+int usage_error(const std::string& message) {
+    std::cerr << "fcc: error: " << message << "\n  hint: fcc --help lists the options, with examples\n";
+    return 2;
 }
-#endif
+
+// --dump-after names: sema, a pass of the pipeline, or all.
+std::string unknown_pass(const std::vector<std::string>& names) {
+    for (const auto& n : names) {
+        if (n == "sema" || n == "all") continue;
+        const auto& passes = opt::default_pipeline();
+        if (std::none_of(passes.begin(), passes.end(), [&](const opt::PassInfo& p) { return p.name == n; })) {
+            std::string known = "sema";
+            for (const auto& p : passes)
+                if (known.find(p.name) == std::string::npos) known += ", " + std::string(p.name);
+            return "no pass is named '" + n + "' (--dump-after takes " + known + " or all)";
+        }
+    }
+    return "";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"fcc: compile tcpdump / pcap-filter(7) expressions to classic BPF and eBPF"};
+    app.name("fcc");
     app.footer(examples);
+    app.set_version_flag("--version", std::string("fcc " FCAP_VERSION " (reference: ") + pcap_lib_version() + ")");
     int dump_level = 0;
     bool d1 = false, d2 = false, d3 = false, no_opt = false, dump_ast = false, dump_ir = false;
     std::uint32_t snaplen = 262144;
     std::string dlt_name = "EN10MB", file;
     std::vector<std::string> dump_after, words;
     app.add_flag("-d", d1, "print the program as tcpdump -d does");
-    app.add_flag("--dd,-D", d2, "print the program as tcpdump -dd does (C array)");
-    app.add_flag("--ddd", d3, "print the program as tcpdump -ddd does (decimal)");
-    app.add_flag("--O0", no_opt, "turn the optimizer off");
-    app.add_option("-s,--snaplen", snaplen, "the value a match returns (default 262144)");
-    app.add_option("--dlt,-y", dlt_name, "link type: EN10MB (default), RAW, IPV4, IPV6, LINUX_SLL, LINUX_SLL2");
-    app.add_option("-F", file, "read the expression from FILE");
+    app.add_flag("--dd,-D", d2, "-dd: print the program as tcpdump -dd does (C array)");
+    app.add_flag("--ddd", d3, "-ddd: print the program as tcpdump -ddd does (decimal)");
+    app.add_flag("--O0", no_opt, "-O0: turn the optimizer off");
+    app.add_option("-s,--snaplen", snaplen, "the value a match returns (default 262144; 0 means 262144)");
+    app.add_option("--dlt,-y", dlt_name, "link type: EN10MB (default), RAW, IPV4, IPV6, LINUX_SLL, LINUX_SLL2, or a number")
+        ->option_text("NAME|NUM");
+    app.add_option("-F", file, "read the expression from FILE")->option_text("FILE");
     app.add_flag("--dump-ast", dump_ast, "print the syntax tree");
     app.add_flag("--dump-ir", dump_ir, "print the IR after optimization");
     std::string dump_after_list;
-    app.add_option("--dump-after", dump_after_list, "print the IR after PASS,PASS... (sema, a pass name, or all)");
+    app.add_option("--dump-after", dump_after_list, "print the IR after PASS,PASS... (sema, a pass name, or all)")
+        ->option_text("PASS,...");
     std::string target = "cbpf";
     bool invert = false;
     app.add_option("--target", target,
@@ -146,10 +93,14 @@ int main(int argc, char** argv) {
                    "does, and translate it for --target socket|xdp");
     bool verbose = false, expect = false;
     app.add_option("-o", output, "socket/xdp: write an ELF object (libbpf, bpftool, ip link xdp obj)");
-    app.add_option("-r", replay_file, "run the filter over every packet of a pcap/pcapng file");
+    app.add_option("-r", replay_file, "run the filter over every packet of a pcap/pcapng file")->option_text("FILE");
     app.add_flag("-v", verbose, "with -r: one line per packet");
     app.add_flag("--expect", expect, "with -r: compare every verdict with libpcap's; exit 1 on any difference");
     app.add_option("expression", words, "the filter expression (words are joined with spaces)");
+#ifdef FCAP_HAVE_EBPF
+    EbpfCommand ebpf_command;
+    add_ebpf_options(app, ebpf_command);
+#endif
 
     // tcpdump spells them -dd, -ddd and -O0; CLI11 wants long options for
     // multi-letter names, so rewrite those words before parsing.
@@ -168,8 +119,14 @@ int main(int argc, char** argv) {
     std::reverse(args.begin(), args.end());  // CLI11 takes them last first
     try {
         app.parse(std::move(args));
-    } catch (const CLI::ParseError& e) {
+    } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        return usage_error(e.what());
     }
     dump_level = d3 ? 3 : d2 ? 2 : 1;
 
@@ -178,11 +135,13 @@ int main(int argc, char** argv) {
         std::ifstream in(file);
         if (!in) {
             std::cerr << "fcc: error: cannot read " << file << "\n";
-            return 2;
+            return 1;
         }
         std::stringstream ss;
         ss << in.rdbuf();
         expression = ss.str();
+        // tcpdump -F: words on the command line are ignored, with a warning.
+        if (!words.empty()) std::cerr << "fcc: warning: -F " << file << " given; the command-line expression is ignored\n";
         for (auto& c : expression)
             if (c == '\n' || c == '\t' || c == '\r') c = ' ';
     } else {
@@ -191,12 +150,13 @@ int main(int argc, char** argv) {
 
     CompileOptions options;
     options.dlt = sema::link_type_from_name(dlt_name);
-    if (options.dlt < 0) {
-        std::cerr << "fcc: error: unknown link type '" << dlt_name << "'\n  hint: use one of "
-                  << sema::supported_link_types() << "\n";
+    if (options.dlt < 0 || sema::find_link_layer(options.dlt) == nullptr) {
+        std::cerr << "fcc: error: " << (options.dlt < 0 ? "unknown" : "unsupported") << " link type '" << dlt_name
+                  << "'\n  hint: use one of " << sema::supported_link_types() << "\n";
         return 2;
     }
-    options.snaplen = snaplen;
+    // tcpdump: "-s 0" sets the snapshot length to the default, 262144.
+    options.snaplen = snaplen == 0 ? 262144 : snaplen;
     options.optimize = !no_opt;
     std::string trace;
     options.trace = &trace;
@@ -206,8 +166,21 @@ int main(int argc, char** argv) {
         dump_after.push_back(dump_after_list.substr(start, comma - start));
         start = comma + 1;
     }
+    if (auto why = unknown_pass(dump_after); !why.empty()) return usage_error(why);
     options.dump_after = dump_after;
 
+#ifdef FCAP_HAVE_EBPF
+    auto run_ebpf = [&](EbpfCommand& command) {
+        command.target = target;
+        command.options = options;
+        command.invert = invert;
+        command.output = output;
+        command.replay_file = replay_file;
+        command.verbose = verbose;
+        command.expect = expect;
+        return run_ebpf_command(command);
+    };
+#endif
     diag::Sink sink;
     if (dump_ast) {
         auto parsed = parse::parse(expression, sink);
@@ -252,16 +225,18 @@ int main(int argc, char** argv) {
             return 0;
         }
 #ifdef FCAP_HAVE_EBPF
-        ir::Program translated = cbpf_import::translate(*code, no_opt);
-        return ebpf_command(target, "", options, invert, replay_file, output, verbose, sink, std::move(translated));
+        ebpf_command.from_cbpf = std::move(*code);
+        return run_ebpf(ebpf_command);
 #else
         std::cerr << "fcc: error: this fcc was built without the eBPF backends\n";
         return 1;
 #endif
     }
 #ifdef FCAP_HAVE_EBPF
-    if (target != "cbpf")
-        return ebpf_command(target, expression, options, invert, replay_file, output, verbose, sink);
+    if (target != "cbpf") {
+        ebpf_command.expression = expression;
+        return run_ebpf(ebpf_command);
+    }
 #endif
     if (!replay_file.empty()) {
         // The capture decides the link type.

@@ -95,22 +95,39 @@ std::optional<LoadedProgram> load(const Program& program, std::string* log, bool
         if (map_fd < 0) return std::nullopt;
         for (const auto& ref : program.map_refs) insns[ref.insn_index].imm = map_fd;
     }
-    std::vector<char> buf(1 << 20);
-    LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_level = 1, .log_size = unsigned(buf.size()), .log_buf = buf.data());
     bpf_prog_type type = program.target == Target::xdp ? BPF_PROG_TYPE_XDP
                          : for_replay                  ? BPF_PROG_TYPE_SCHED_CLS
                                                        : BPF_PROG_TYPE_SOCKET_FILTER;
-    int fd = bpf_prog_load(type, "fcap_filter", program.license.c_str(), insns.data(), insns.size(), &opts);
+    // Without a log first, as libbpf does: a log of every instruction the
+    // verifier walks fills any buffer (ENOSPC) on programs with loops.
+    int fd = bpf_prog_load(type, "fcap_filter", program.license.c_str(), insns.data(), insns.size(), nullptr);
     if (fd < 0) {
         int err = errno;
-        if (log) *log = std::string(std::strerror(err)) + "\n" + buf.data();
-        if (map_fd >= 0) ::close(map_fd);
-        return std::nullopt;
+        std::vector<char> buf(16 << 20);
+        LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_level = 1, .log_size = unsigned(buf.size()), .log_buf = buf.data());
+        int again = bpf_prog_load(type, "fcap_filter", program.license.c_str(), insns.data(), insns.size(), &opts);
+        if (again >= 0) {  // refused once, then accepted: keep it
+            fd = again;
+        } else {
+            buf.back() = '\0';
+            if (log) *log = std::string(std::strerror(err)) + "\n" + buf.data();
+            if (map_fd >= 0) ::close(map_fd);
+            return std::nullopt;
+        }
     }
-    return LoadedProgram(fd, map_fd);
+    return LoadedProgram(fd, map_fd, program.target == Target::xdp);
+}
+
+std::uint32_t xdp_linear_limit() {
+    constexpr long xdp_headroom = 256, shared_info = 320;  // XDP_PACKET_HEADROOM, skb_shared_info on x86-64
+    return std::uint32_t(sysconf(_SC_PAGESIZE) - xdp_headroom - shared_info);
 }
 
 std::optional<std::uint32_t> test_run(const LoadedProgram& program, const std::uint8_t* data, std::uint32_t size) {
+    if (program.xdp() && size > xdp_linear_limit()) {
+        errno = E2BIG;
+        return std::nullopt;
+    }
     LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = data, .data_size_in = size, .repeat = 1);
     if (bpf_prog_test_run_opts(program.fd(), &opts) != 0) return std::nullopt;
     return opts.retval;

@@ -15,17 +15,28 @@ namespace fcap::ebpf {
 class LoadedProgram {
 public:
     LoadedProgram() = default;
-    LoadedProgram(int fd, int map_fd) : fd_(fd), map_fd_(map_fd) {}
-    LoadedProgram(LoadedProgram&& o) noexcept : fd_(o.fd_), map_fd_(o.map_fd_) { o.fd_ = o.map_fd_ = -1; }
+    LoadedProgram(int fd, int map_fd, bool xdp = false) : fd_(fd), map_fd_(map_fd), xdp_(xdp) {}
+    LoadedProgram(LoadedProgram&& o) noexcept : fd_(o.fd_), map_fd_(o.map_fd_), xdp_(o.xdp_) {
+        o.fd_ = o.map_fd_ = -1;
+    }
     LoadedProgram& operator=(LoadedProgram&& o) noexcept;
     ~LoadedProgram();
     int fd() const { return fd_; }
     int map_fd() const { return map_fd_; }
+    bool xdp() const { return xdp_; }
 
 private:
     int fd_ = -1;
     int map_fd_ = -1;
+    bool xdp_ = false;
 };
+
+// The most bytes an XDP program sees in one piece from the kernel's test
+// runner: a page less XDP's headroom and the shared-info tail.  Longer
+// frames go into fragments that a program without xdp.frags cannot read,
+// and a real NIC would never hand it such a frame, so test_run refuses
+// them (E2BIG) rather than report a verdict on a cut packet.
+std::uint32_t xdp_linear_limit();
 
 // The counters summed over all possible CPUs; nullopt if the map cannot be read.
 std::optional<Counters> read_counters(const LoadedProgram& program);

@@ -1,423 +1,452 @@
-// IR to eBPF for XDP.  Named steps:
-//   1. prologue: r7 = data, r8 = data_end, r9 = length; variables (stack
-//      slots) start at 0, as the IR says (and the verifier wants);
-//   2. expressions into registers, 32-bit arithmetic (the IR's), 64-bit
-//      offsets (an offset never wraps, as the IR says);
-//   3. every packet load: offset bounded for the verifier (<= 0xffff, an
-//      XDP frame is smaller), then `data + offset + size > data_end` goes
-//      to the reject label: libpcap's "a load past the end rejects";
-//   4. division or modulo by zero and shifts past 31 behave as in
-//      bpf_filter (reject; 0);
-//   5. blocks in topological order, jumps to labels, offsets at the end.
-#include "backend/ebpf/lower.hpp"
-
-#include "backend/ebpf/ops.hpp"
+// IR to eBPF: the program's shape.  Named steps:
+//   1. prologue: r6 = the context; XDP also keeps r7 = data, r8 = data_end,
+//      r9 = the length; the packet is counted; variables that some path
+//      reads before it writes them start at 0 (the IR's rule);
+//   2. copies of the body: XDP's fast copy for packets of at least
+//      `fast_bytes` (the one check the verifier needs for its constant
+//      loads is made once), a careful copy for shorter ones; a socket
+//      program's copy for a VLAN tag held in skb metadata;
+//   3. blocks in topological order; what a block's predecessors all
+//      established (bytes proven, values in registers) carries into it;
+//   4. branches jump to the successor that does not follow, so the next
+//      block is reached by falling through;
+//   5. returns count matches and give XDP's action or the socket's length.
+#include "backend/ebpf/lowering.hpp"
 
 #include <algorithm>
-#include <vector>
 
 namespace fcap::ebpf {
 
+namespace detail {
+
 namespace {
 
-using ir::ExprId;
-using ir::ExprKind;
+// A minimum Ethernet frame (without its FCS): every well-formed frame
+// takes XDP's fast copy, whose constant loads below this need no check.
+constexpr std::uint32_t fast_limit = 60;
 
-struct Item {
-    Insn insn;
-    int target = -1;  // label of a jump
-};
+// __sk_buff and xdp_md fields.
+constexpr std::int16_t skb_len = 0, skb_vlan_present = 20, skb_vlan_tci = 24, skb_vlan_proto = 28;
+constexpr std::int16_t xdp_data = 0, xdp_data_end = 4;
 
-class Lowering {
-public:
-    Lowering(const ir::Program& p, Target target, const LowerOptions& o, diag::Sink& sink)
-        : p_(p), pool_(p.exprs), sink_(sink), target_(target) {
-        if (target == Target::xdp) {
-            match_ = o.invert ? xdp_pass : xdp_drop;
-            miss_ = o.invert ? xdp_drop : xdp_pass;
-        } else {
-            match_ = std::int32_t(p.snaplen);
-            miss_ = 0;
-        }
+std::uint8_t jump_op(ir::CmpOp op) {
+    switch (op) {
+    case ir::CmpOp::eq: return jop::jeq;
+    case ir::CmpOp::gt: return jop::jgt;
+    case ir::CmpOp::ge: return jop::jge;
+    case ir::CmpOp::set: return jop::jset;
     }
-
-    std::optional<Program> run();
-
-private:
-    int new_label() {
-        label_at_.push_back(-1);
-        return next_label_++;
-    }
-    void place(int label) { pending_.push_back(label); }
-    void put(Insn insn, int target = -1) {
-        for (int l : pending_) label_at_[std::size_t(l)] = int(code_.size());
-        pending_.clear();
-        code_.push_back({insn, target});
-    }
-    void jump(std::uint8_t cls_op, Reg dst, std::int32_t imm, int target) {
-        put(Insn{std::uint8_t(cls_op | src::k), dst, 0, 0, imm}, target);
-    }
-    void jump_reg(std::uint8_t cls_op, Reg dst, Reg s, int target) {
-        put(Insn{std::uint8_t(cls_op | src::x), dst, s, 0, 0}, target);
-    }
-    void ja(int target) { put(Insn{std::uint8_t(cls::jmp | jop::ja), 0, 0, 0, 0}, target); }
-
-    Reg alloc();
-    void release(Reg r) { free_.push_back(r); }
-    Reg gen(ExprId e);
-    Reg packet_load(std::uint8_t size, std::uint32_t k, ExprId index);
-    void reject_always(Reg r);
-    std::int16_t slot(std::uint32_t var) const { return std::int16_t(-8 * std::int32_t(var + 1)); }
-    // The counters' value pointer and the map key live after the variables.
-    std::int16_t counters_slot() const { return slot(p_.var_count); }
-    std::int16_t key_slot() const { return slot(p_.var_count + 1); }
-    void count_packet(Reg ctx);
-    void count_match();
-    std::vector<MapRef> map_refs_;
-    // Bytes this path has shown to be in the packet (XDP: a check of
-    // data + N against data_end passed); loads below need no new check.
-    std::uint32_t proven_ = 0;
-
-    const ir::Program& p_;
-    const ir::ExprPool& pool_;
-    diag::Sink& sink_;
-    Target target_;
-    std::int32_t match_ = xdp_drop, miss_ = xdp_pass;
-    std::vector<Item> code_;
-    std::vector<int> label_at_;
-    std::vector<int> pending_;
-    int next_label_ = 0;
-    int reject_ = -1;
-    std::vector<Reg> free_;
-    bool failed_ = false;
-};
-
-// Per-CPU counters (ebpf::Counters): look the entry up once, keep its
-// address on the stack, add to it.  The entry is this CPU's, so plain adds
-// are enough.  Counting never changes a verdict: a failed lookup skips it.
-void Lowering::count_packet(Reg ctx) {
-    put(store_imm(sz::w, r10, key_slot(), 0));
-    map_refs_.push_back({code_.size()});
-    put(Insn{std::uint8_t(cls::ld | sz::dw | mode::imm), r1, 1 /* BPF_PSEUDO_MAP_FD */, 0, 0});
-    put(Insn{0, 0, 0, 0, 0});
-    put(alu64_reg(op::mov, r2, r10));
-    put(alu64_imm(op::add, r2, key_slot()));
-    put(Insn{std::uint8_t(cls::jmp | 0x80 /* call */), 0, 0, 0, 1 /* bpf_map_lookup_elem */});
-    put(store_reg(sz::dw, r10, counters_slot(), r0));
-    int skip = new_label();
-    jump(cls::jmp | jop::jeq, r0, 0, skip);
-    // packets += 1; bytes += length
-    put(ebpf::load(sz::dw, r1, r0, 0));
-    put(alu64_imm(op::add, r1, 1));
-    put(store_reg(sz::dw, r0, 0, r1));
-    if (target_ == Target::xdp) {
-        put(ebpf::load(sz::w, r2, ctx, 4));  // data_end
-        put(ebpf::load(sz::w, r3, ctx, 0));  // data
-        put(alu64_reg(op::sub, r2, r3));
-    } else {
-        put(ebpf::load(sz::w, r2, ctx, 0));  // __sk_buff.len
-    }
-    put(ebpf::load(sz::dw, r1, r0, 8));
-    put(alu64_reg(op::add, r1, r2));
-    put(store_reg(sz::dw, r0, 8, r1));
-    place(skip);
+    return jop::jeq;
 }
 
-void Lowering::count_match() {
-    put(ebpf::load(sz::dw, r1, r10, counters_slot()));
-    int skip = new_label();
-    jump(cls::jmp | jop::jeq, r1, 0, skip);
-    put(ebpf::load(sz::dw, r2, r1, 16));
-    put(alu64_imm(op::add, r2, 1));
-    put(store_reg(sz::dw, r1, 16, r2));
-    if (target_ == Target::xdp) put(alu64_reg(op::mov, r3, r9));
-    else put(ebpf::load(sz::w, r3, r6, 0));
-    put(ebpf::load(sz::dw, r2, r1, 24));
-    put(alu64_reg(op::add, r2, r3));
-    put(store_reg(sz::dw, r1, 24, r2));
-    place(skip);
+// The jump taken exactly when `o` is not; jset has none.
+std::uint8_t inverse(std::uint8_t o) {
+    switch (o) {
+    case jop::jeq: return jop::jne;
+    case jop::jne: return jop::jeq;
+    case jop::jgt: return jop::jle;
+    case jop::jle: return jop::jgt;
+    case jop::jge: return jop::jlt;
+    case jop::jlt: return jop::jge;
+    }
+    return 0xff;
 }
 
-Reg Lowering::alloc() {
-    if (free_.empty()) {
-        if (!failed_) sink_.error("the expression is too deep for the eBPF backend's registers");
-        failed_ = true;
-        return r0;
+bool compare(std::uint8_t o, std::uint32_t a, std::uint32_t b) {
+    switch (o) {
+    case jop::jeq: return a == b;
+    case jop::jgt: return a > b;
+    case jop::jge: return a >= b;
+    case jop::jlt: return a < b;
+    case jop::jle: return a <= b;
+    case jop::jset: return (a & b) != 0;
     }
-    Reg r = free_.back();
-    free_.pop_back();
-    return r;
+    return false;
 }
 
-// A value that cannot be computed (ancillary data XDP does not have, a load
-// always past the end): the packet is rejected.  Written as a branch that
-// the verifier can see is taken, so no instruction is unreachable.
-void Lowering::reject_always(Reg r) {
-    put(alu64_imm(op::mov, r, 0));
-    jump(cls::jmp | jop::jeq, r, 0, reject_);
-}
-
-Reg Lowering::packet_load(std::uint8_t size, std::uint32_t k, ExprId index) {
-    std::uint8_t bits = size == 1 ? sz::b : size == 2 ? sz::h : sz::w;
-    if (target_ == Target::socket) {
-        // LD_ABS / LD_IND: r6 is the skb, the value lands in r0 in host
-        // order, r1-r5 are clobbered, and a load past the end ends the
-        // program with 0.  Offsets are kept below 64 KiB so that the
-        // kernel's signed offset arithmetic cannot see a negative one.
-        Reg out = alloc();
-        if (index == ir::no_expr) {
-            if (std::uint64_t(k) + size > 0xffff) {
-                reject_always(out);
-                return out;
-            }
-            put(Insn{std::uint8_t(cls::ld | 0x20 | bits), 0, 0, 0, std::int32_t(k)});
-        } else {
-            if (k > 0xffff) {
-                reject_always(out);
-                return out;
-            }
-            Reg off = gen(index);
-            jump(cls::jmp32 | jop::jgt, off, 0xffff, reject_);
-            put(Insn{std::uint8_t(cls::ld | 0x40 | bits), 0, std::uint8_t(off), 0, std::int32_t(k)});
-            release(off);
-        }
-        put(alu64_reg(op::mov, out, r0));
-        return out;
-    }
-    Reg at = alloc();
-    if (index == ir::no_expr) {
-        if (std::uint64_t(k) + size > 0x7fff) {
-            reject_always(at);
-            return at;
-        }
-        // A constant offset: check only what this path has not already
-        // shown to be there (the verifier carries the same fact), then load
-        // with the offset in the instruction.
-        std::uint32_t end = k + size;
-        if (end > proven_) {
-            Reg t = alloc();
-            put(alu64_reg(op::mov, t, r7));
-            put(alu64_imm(op::add, t, std::int32_t(end)));
-            jump_reg(cls::jmp | jop::jgt, t, r8, reject_);
-            release(t);
-            proven_ = end;
-        }
-        put(ebpf::load(bits, at, r7, std::int16_t(k)));
-        if (size > 1) put(to_big_endian(at, size * 8));
-        return at;
-    } else {
-        Reg off = gen(index);  // zero-extended 32 bits
-        if (k <= 0x7fffffff) {
-            put(alu64_imm(op::add, off, std::int32_t(k)));
-        } else {
-            Reg t = alloc();
-            put(alu32_imm(op::mov, t, std::int32_t(k)));  // zero-extends
-            put(alu64_reg(op::add, off, t));
-            release(t);
-        }
-        jump(cls::jmp | jop::jgt, off, 0xffff, reject_);  // bounds the offset for the verifier
-        put(alu64_reg(op::mov, at, r7));
-        put(alu64_reg(op::add, at, off));
-        release(off);
-    }
-    Reg end = alloc();
-    put(alu64_reg(op::mov, end, at));
-    put(alu64_imm(op::add, end, size));
-    jump_reg(cls::jmp | jop::jgt, end, r8, reject_);
-    release(end);
-    put(ebpf::load(bits, at, at, 0));
-    if (size > 1) put(to_big_endian(at, size * 8));
-    return at;
-}
-
-Reg Lowering::gen(ExprId e) {
-    const auto& n = pool_[e];
-    switch (n.kind) {
-    case ExprKind::constant: {
-        Reg r = alloc();
-        put(alu32_imm(op::mov, r, std::int32_t(n.k)));
-        return r;
-    }
-    case ExprKind::packet_len: {
-        Reg r = alloc();
-        if (target_ == Target::socket) put(ebpf::load(sz::w, r, r6, 0));  // __sk_buff.len
-        else put(alu32_reg(op::mov, r, r9));
-        return r;
-    }
-    case ExprKind::var: {
-        Reg r = alloc();
-        put(ebpf::load(sz::dw, r, r10, slot(n.k)));
-        return r;
-    }
-    case ExprKind::ancillary: {
-        Reg r = alloc();
-        reject_always(r);  // XDP has no socket metadata
-        return r;
-    }
-    case ExprKind::ip_header_len: {
-        Reg r = packet_load(1, n.k, ir::no_expr);
-        put(alu32_imm(op::and_, r, 0xf));
-        put(alu32_imm(op::lsh, r, 2));
-        return r;
-    }
-    case ExprKind::load: return packet_load(n.size, n.k, n.a);
-    case ExprKind::neg: {
-        Reg r = gen(n.a);
-        put(alu32_imm(op::neg, r, 0));
-        return r;
-    }
-    case ExprKind::protochain: {
-        if (!failed_) sink_.error("'protochain' is not supported by the eBPF backends yet");
-        failed_ = true;
-        return alloc();
-    }
-    case ExprKind::binary: {
-        static const std::uint8_t ops[] = {op::add, op::sub, op::mul, op::div, op::mod,
-                                           op::and_, op::or_, op::xor_, op::lsh, op::rsh};
-        std::uint8_t o = ops[int(n.op)];
-        bool divides = n.op == ir::BinOp::div || n.op == ir::BinOp::mod;
-        bool shifts = n.op == ir::BinOp::lsh || n.op == ir::BinOp::rsh;
-        Reg a = gen(n.a);
-        if (pool_.is_constant(n.b)) {
-            std::uint32_t k = pool_[n.b].k;
-            if (divides && k == 0) reject_always(a);
-            else if (shifts && k > 31) put(alu32_imm(op::mov, a, 0));
-            else put(alu32_imm(o, a, std::int32_t(k)));
-            return a;
-        }
-        Reg b = gen(n.b);
-        if (divides) jump(cls::jmp32 | jop::jeq, b, 0, reject_);  // bpf_filter: division by zero rejects
-        if (shifts) {
-            // bpf_filter (libpcap 1.10): a shift of 32 or more gives 0.
-            int big = new_label(), done = new_label();
-            jump(cls::jmp32 | jop::jgt, b, 31, big);
-            put(alu32_reg(o, a, b));
-            ja(done);
-            place(big);
-            put(alu32_imm(op::mov, a, 0));
-            place(done);
-        } else {
-            put(alu32_reg(o, a, b));
-        }
-        release(b);
-        return a;
-    }
-    }
-    return r0;
-}
-
-std::optional<Program> Lowering::run() {
-    auto order = p_.topological_order();
-    label_at_.assign(p_.blocks.size(), -1);
-    next_label_ = int(p_.blocks.size());  // labels 0..n-1 are blocks
-    reject_ = new_label();
-    // 1. Prologue: r6 is the context (xdp_md or __sk_buff), counted first.
-    put(alu64_reg(op::mov, r6, r1));
-    count_packet(r6);
-    if (target_ == Target::xdp) {
-        free_ = {r5, r4, r3, r2, r1, r0};
-        put(ebpf::load(sz::w, r7, r6, 0));  // data
-        put(ebpf::load(sz::w, r8, r6, 4));  // data_end
-        put(alu64_reg(op::mov, r9, r8));
-        put(alu64_reg(op::sub, r9, r7));
-    } else {
-        // LD_ABS wants the skb in r6 and clobbers r0-r5: values live in r7-r9.
-        free_ = {r9, r8, r7};
-    }
-    for (std::uint32_t v = 0; v < p_.var_count; ++v) put(store_imm(sz::dw, r10, slot(v), 0));
-
-    ir::Predecessors preds(p_, order);
-    std::vector<std::uint32_t> proven_at_exit(p_.blocks.size(), 0);
-    for (std::size_t i = 0; i < order.size(); ++i) {
-        ir::BlockId b = order[i];
-        const auto& block = p_.blocks[b];
-        place(int(b));
-        // What every way into this block has shown (a jump target's state
-        // is the weakest of its predecessors').
-        auto in = preds.of(b);
-        proven_ = in.empty() ? 0 : 0xffffffffu;
-        for (ir::BlockId q : in) proven_ = std::min(proven_, proven_at_exit[q]);
-        for (const auto& a : block.assigns) {
-            Reg r = gen(a.value);
-            put(store_reg(sz::dw, r10, slot(a.var), r));
-            release(r);
-        }
-        ir::BlockId next = i + 1 < order.size() ? order[i + 1] : ir::no_block;
-        if (const auto* ret = std::get_if<ir::Return>(&block.end)) {
-            if (pool_.is_constant(ret->value)) {
-                bool matched = pool_[ret->value].k != 0;
-                if (matched) count_match();
-                put(alu64_imm(op::mov, r0, matched ? match_ : miss_));
-                put(exit_insn());
-            } else {
-                Reg r = gen(ret->value);
-                int miss = new_label();
-                jump(cls::jmp32 | jop::jeq, r, 0, miss);
-                release(r);
-                count_match();
-                put(alu64_imm(op::mov, r0, match_));
-                put(exit_insn());
-                place(miss);
-                put(alu64_imm(op::mov, r0, miss_));
-                put(exit_insn());
-            }
-        } else if (const auto* j = std::get_if<ir::Jump>(&block.end)) {
-            if (j->target != next) ja(int(j->target));
-        } else {
-            const auto& br = std::get<ir::Branch>(block.end);
-            static const std::uint8_t jops[] = {jop::jeq, jop::jgt, jop::jge, jop::jset};
-            std::uint8_t jo = std::uint8_t(cls::jmp32 | jops[int(br.op)]);
-            Reg l = gen(br.lhs);
-            if (pool_.is_constant(br.rhs)) {
-                jump(jo, l, std::int32_t(pool_[br.rhs].k), int(br.if_true));
-            } else {
-                Reg r = gen(br.rhs);
-                jump_reg(jo, l, r, int(br.if_true));
-                release(r);
-            }
-            release(l);
-            if (br.if_false != next) ja(int(br.if_false));
-        }
-        proven_at_exit[b] = proven_;
-        if (failed_) return std::nullopt;
-    }
-    // The reject block, if anything jumps there (the verifier refuses
-    // unreachable instructions).
-    bool rejects = false;
-    for (const auto& item : code_) rejects |= item.target == reject_;
-    if (rejects) {
-        place(reject_);
-        put(alu64_imm(op::mov, r0, miss_));
-        put(exit_insn());
-    }
-
-    Program out;
-    out.target = target_;
-    out.map_refs = map_refs_;
-    out.insns.reserve(code_.size());
-    for (std::size_t i = 0; i < code_.size(); ++i) {
-        Insn insn = code_[i].insn;
-        if (code_[i].target >= 0) {
-            long off = long(label_at_[std::size_t(code_[i].target)]) - long(i) - 1;
-            if (off < -32768 || off > 32767) {
-                sink_.error("the eBPF program is too long for 16-bit jump offsets");
-                return std::nullopt;
-            }
-            insn.off = std::int16_t(off);
-        }
-        out.insns.push_back(insn);
-    }
-    return out;
+std::uint32_t swap_bytes(std::uint32_t k, unsigned size) {
+    if (size == 2) return ((k & 0xff) << 8) | ((k >> 8) & 0xff);
+    return __builtin_bswap32(k);
 }
 
 }  // namespace
 
-std::optional<Program> lower_xdp(const ir::Program& program, const LowerOptions& options, diag::Sink& sink) {
-    return Lowering(program, Target::xdp, options, sink).run();
+Lowering::Lowering(const ir::Program& program, Target target, const LowerOptions& options, diag::Sink& sink)
+    : p_(program), pool_(program.exprs), sink_(sink), target_(target), options_(options) {
+    if (target == Target::xdp) {
+        match_ = options.invert ? xdp_pass : xdp_drop;
+        miss_ = options.invert ? xdp_drop : xdp_pass;
+        allocatable_ = 0x3f;  // r0-r5: an XDP program calls no helper after its prologue
+    } else {
+        miss_ = 0;
+        allocatable_ = 1u << r7 | 1u << r8 | 1u << r9;  // LD_ABS/LD_IND clobber r0-r5
+    }
 }
 
-std::optional<Program> lower_socket(const ir::Program& program, diag::Sink& sink) {
-    return Lowering(program, Target::socket, {}, sink).run();
+void Lowering::fail(const std::string& message) {
+    if (!failed_) sink_.error(message);
+    failed_ = true;
+}
+
+void Lowering::length_into(Reg dst) {
+    if (target_ == Target::xdp) {
+        as_.put(mov64(dst, r9));
+        return;
+    }
+    as_.put(load(sz::w, dst, r6, skb_len));
+    if (variant_.vlan_meta) as_.put(alu64_imm(op::add, dst, 4));  // the tag, as the capture holds it
+}
+
+// Per-CPU counters (ebpf::Counters): the entry is looked up once and its
+// address kept on the stack.  It is this CPU's, so plain adds suffice.
+// Counting never changes a verdict: a failed lookup only skips it.
+void Lowering::count_packet() {
+    as_.put(store_imm(sz::w, r10, key_slot(), 0));
+    as_.load_map(r1);
+    as_.put(mov64(r2, r10));
+    as_.put(alu64_imm(op::add, r2, key_slot()));
+    as_.put(call(helper::map_lookup_elem));
+    as_.put(store_reg(sz::dw, r10, counters_slot(), r0));
+    Label skip = as_.new_label();
+    as_.jump(cls::jmp | jop::jeq, r0, 0, skip);
+    as_.put(load(sz::dw, r1, r0, 0));
+    as_.put(alu64_imm(op::add, r1, 1));
+    as_.put(store_reg(sz::dw, r0, 0, r1));
+    Reg length = r9;
+    if (target_ == Target::socket) {
+        length = r2;
+        length_into(r2);
+    }
+    if (target_ == Target::socket && options_.vlan_metadata) {
+        Label inline_tag = as_.new_label();
+        as_.put(load(sz::w, r3, r6, skb_vlan_present));
+        as_.jump(cls::jmp | jop::jeq, r3, 0, inline_tag);
+        as_.put(alu64_imm(op::add, r2, 4));
+        as_.place(inline_tag);
+    }
+    as_.put(load(sz::dw, r1, r0, 8));
+    as_.put(alu64_reg(op::add, r1, length));
+    as_.put(store_reg(sz::dw, r0, 8, r1));
+    as_.place(skip);
+    clobber_scratch();
+}
+
+void Lowering::count_match(Reg) {
+    Label skip = as_.new_label();
+    as_.put(load(sz::dw, r1, r10, counters_slot()));
+    as_.jump(cls::jmp | jop::jeq, r1, 0, skip);
+    as_.put(load(sz::dw, r2, r1, 16));
+    as_.put(alu64_imm(op::add, r2, 1));
+    as_.put(store_reg(sz::dw, r1, 16, r2));
+    Reg length = r9;
+    if (target_ == Target::socket) {
+        length = r3;
+        length_into(r3);
+    }
+    as_.put(load(sz::dw, r2, r1, 24));
+    as_.put(alu64_reg(op::add, r2, length));
+    as_.put(store_reg(sz::dw, r1, 24, r2));
+    as_.place(skip);
+    clobber_scratch();
+}
+
+// Variables some path may read before writing: the IR says they read 0.
+// A forward pass over the DAG finds the ones written on every way in.
+static std::vector<std::uint32_t> read_before_written(const ir::Program& p, const std::vector<ir::BlockId>& order) {
+    std::vector<std::uint32_t> out;
+    std::size_t words = (p.var_count + 63) / 64;
+    if (words == 0) return out;
+    std::vector<std::vector<std::uint64_t>> written(p.blocks.size());
+    std::vector<bool> reached(p.blocks.size(), false);
+    std::vector<std::uint64_t> needs_zero(words, 0);
+    const auto& pool = p.exprs;
+    std::vector<std::uint64_t> now;
+    auto note_reads = [&](ir::ExprId e, auto& self) -> void {
+        if (e == ir::no_expr || !pool.reads_var(e)) return;
+        const auto& n = pool[e];
+        if (n.kind == ir::ExprKind::var) {
+            if (!(now[n.k / 64] >> (n.k % 64) & 1)) needs_zero[n.k / 64] |= std::uint64_t(1) << (n.k % 64);
+            return;
+        }
+        self(n.a, self);
+        self(n.b, self);
+    };
+    for (ir::BlockId b : order) {
+        now = reached[b] ? written[b] : std::vector<std::uint64_t>(words, 0);
+        const auto& block = p.blocks[b];
+        for (const auto& a : block.assigns) {
+            note_reads(a.value, note_reads);
+            now[a.var / 64] |= std::uint64_t(1) << (a.var % 64);
+        }
+        if (const auto* br = std::get_if<ir::Branch>(&block.end)) {
+            note_reads(br->lhs, note_reads);
+            note_reads(br->rhs, note_reads);
+        } else if (const auto* r = std::get_if<ir::Return>(&block.end)) {
+            note_reads(r->value, note_reads);
+        }
+        for (ir::BlockId s : ir::successors(block)) {
+            if (!reached[s]) {
+                written[s] = now;
+                reached[s] = true;
+            } else {
+                for (std::size_t w = 0; w < words; ++w) written[s][w] &= now[w];
+            }
+        }
+    }
+    for (std::uint32_t v = 0; v < p.var_count; ++v)
+        if (needs_zero[v / 64] >> (v % 64) & 1) out.push_back(v);
+    return out;
+}
+
+void Lowering::prologue() {
+    as_.put(mov64(r6, r1));
+    if (target_ == Target::xdp) {
+        as_.put(load(sz::w, r7, r6, xdp_data));
+        as_.put(load(sz::w, r8, r6, xdp_data_end));
+        if (reads_length_) {
+            // The frame's whole length: the test runner splits frames past
+            // about 3,500 bytes into fragments, even for a program that
+            // does not declare it handles them (the helper costs ~8 ns, so
+            // only programs that read `len` pay for it).
+            as_.put(mov64(r1, r6));
+            as_.put(call(helper::xdp_get_buff_len));
+            as_.put(mov64(r9, r0));
+        } else {
+            as_.put(mov64(r9, r8));
+            as_.put(alu64_reg(op::sub, r9, r7));
+        }
+    }
+    count_packet();
+    for (std::uint32_t v : read_before_written(p_, p_.topological_order()))
+        as_.put(store_imm(sz::w, r10, var_slot(v), 0));
+}
+
+void Lowering::ret(const ir::Return& r) {
+    if (pool_.is_constant(r.value)) {
+        std::uint32_t k = pool_[r.value].k;
+        if (k != 0) count_match(r0);
+        std::int32_t action = target_ == Target::xdp ? (k ? match_ : miss_) : std::int32_t(k);
+        as_.put(mov32_imm(r0, std::uint32_t(action)));
+        as_.put(exit_insn());
+        return;
+    }
+    Reg v = gen(r.value);
+    Label miss = as_.new_label();
+    as_.jump(cls::jmp32 | jop::jeq, v, 0, miss);
+    release(v);
+    if (target_ == Target::xdp) {
+        count_match(r0);
+        as_.put(mov32_imm(r0, std::uint32_t(match_)));
+    } else {
+        count_match(v);  // v is in r7-r9, which the count leaves alone
+        as_.put(alu32_reg(op::mov, r0, v));
+    }
+    as_.put(exit_insn());
+    as_.place(miss);
+    as_.put(mov32_imm(r0, std::uint32_t(miss_)));
+    as_.put(exit_insn());
+}
+
+void Lowering::branch(const ir::Branch& br, ir::BlockId next, const std::vector<Label>& labels) {
+    ir::ExprId lhs = br.lhs, rhs = br.rhs;
+    std::uint8_t o = jump_op(br.op);
+    if (pool_.is_constant(lhs) && !pool_.is_constant(rhs)) {  // k op e: e op' k
+        std::swap(lhs, rhs);
+        o = o == jop::jgt ? jop::jlt : o == jop::jge ? jop::jle : o;
+    }
+    Label if_true = labels[br.if_true], if_false = labels[br.if_false];
+    if (pool_.is_constant(lhs)) {  // both constant: the optimizer usually folds these
+        bool taken = compare(o, pool_[lhs].k, pool_[rhs].k);
+        ir::BlockId to = taken ? br.if_true : br.if_false;
+        if (to != next) as_.goto_(labels[to]);
+        incoming_[to].push_back(current_);
+        return;
+    }
+    incoming_[br.if_true].push_back(current_);
+    incoming_[br.if_false].push_back(current_);
+    Reg l, r = r0;
+    std::int32_t imm = 0;
+    bool with_imm = pool_.is_constant(rhs);
+    if (with_imm) {
+        std::uint32_t k = pool_[rhs].k;
+        const auto& n = pool_[lhs];
+        // XDP: a 2- or 4-byte field compared for equality or masked needs no
+        // conversion to host order; the constant is swapped instead.
+        bool raw = target_ == Target::xdp && n.kind == ir::ExprKind::load && n.size > 1 &&
+                   (o == jop::jeq || o == jop::jset) && find(key_of(lhs)) < 0 &&
+                   (o == jop::jset || n.size == 4 || k <= 0xffff);
+        if (raw) {
+            l = gen_raw(lhs);
+            if (n.size == 2) k &= 0xffff;
+            k = swap_bytes(k, n.size);
+        } else {
+            l = gen(lhs);
+        }
+        imm = std::int32_t(k);
+    } else {
+        std::tie(l, r) = gen_pair(lhs, rhs);
+    }
+    auto emit = [&](std::uint8_t jo, Label to) {
+        if (with_imm) as_.jump(cls::jmp32 | jo, l, imm, to);
+        else as_.jump(cls::jmp32 | jo, l, r, to);
+    };
+    if (br.if_true == next && o != jop::jset) {
+        emit(inverse(o), if_false);
+    } else {
+        emit(o, if_true);
+        if (br.if_false != next) as_.goto_(if_false);
+    }
+    release(l);
+    if (!with_imm) release(r);
+}
+
+void Lowering::block(ir::BlockId b, ir::BlockId next, const std::vector<Label>& labels) {
+    const auto& blk = p_.blocks[b];
+    for (const auto& a : blk.assigns) {
+        Reg r = gen(a.value);
+        as_.put(store_reg(sz::w, r10, var_slot(a.var), r));
+        forget_var_readers();
+        if (var_expr_[a.var] != ir::no_expr) holds(r, key_of(var_expr_[a.var]));
+        release(r);
+    }
+    if (const auto* r = std::get_if<ir::Return>(&blk.end)) {
+        ret(*r);
+    } else if (const auto* j = std::get_if<ir::Jump>(&blk.end)) {
+        if (j->target != next) as_.goto_(labels[j->target]);
+        incoming_[j->target].push_back(current_);
+    } else {
+        branch(std::get<ir::Branch>(blk.end), next, labels);
+    }
+}
+
+void Lowering::body(const Variant& variant, Label entry) {
+    variant_ = variant;
+    std::vector<Label> labels(p_.blocks.size(), -1);
+    for (ir::BlockId b : order_) labels[b] = as_.new_label();
+    exit_state_.assign(p_.blocks.size(), PathState{});
+    incoming_.assign(p_.blocks.size(), {});
+    as_.place(entry);
+    for (std::size_t i = 0; i < order_.size() && !failed_; ++i) {
+        ir::BlockId b = order_[i];
+        // A block only branches that both sides are constant leave behind
+        // is not emitted: the verifier refuses unreachable instructions.
+        const auto& in = incoming_[b];
+        if (in.empty() && b != p_.entry) continue;
+        as_.place(labels[b]);
+        // What every way in has established; the entry starts afresh.
+        state_ = PathState{};
+        state_.proven = variant.proven_at_entry;
+        if (!in.empty()) {
+            state_ = exit_state_[in[0]];
+            for (std::size_t j = 1; j < in.size(); ++j) {
+                const PathState& other = exit_state_[in[j]];
+                state_.proven = std::min(state_.proven, other.proven);
+                for (std::size_t r = 0; r < state_.held.size(); ++r) {
+                    auto& keys = state_.held[r];
+                    std::erase_if(keys, [&](Key k) {
+                        return std::find(other.held[r].begin(), other.held[r].end(), k) == other.held[r].end();
+                    });
+                }
+            }
+        }
+        current_ = b;
+        owned_ = 0;
+        block(b, i + 1 < order_.size() ? order_[i + 1] : ir::no_block, labels);
+        exit_state_[b] = state_;
+    }
+}
+
+// What the blocks' expressions need: the farthest constant load below
+// fast_limit (XDP's fast copy), and whether `len` is read.
+void Lowering::survey() {
+    std::vector<bool> seen(pool_.size(), false);
+    auto visit = [&](ir::ExprId e, auto& self) -> void {
+        if (e == ir::no_expr || seen[e]) return;
+        seen[e] = true;
+        const auto& n = pool_[e];
+        std::uint64_t end = n.kind == ir::ExprKind::load && n.a == ir::no_expr ? std::uint64_t(n.k) + n.size
+                            : n.kind == ir::ExprKind::ip_header_len       ? std::uint64_t(n.k) + 1
+                                                                          : 0;
+        if (end <= fast_limit) fast_bytes_ = std::max(fast_bytes_, std::uint32_t(end));
+        reads_length_ |= n.kind == ir::ExprKind::packet_len;
+        self(n.a, self);
+        self(n.b, self);
+    };
+    for (ir::BlockId b : order_) {
+        const auto& blk = p_.blocks[b];
+        for (const auto& a : blk.assigns) visit(a.value, visit);
+        if (const auto* br = std::get_if<ir::Branch>(&blk.end)) {
+            visit(br->lhs, visit);
+            visit(br->rhs, visit);
+        } else if (const auto* r = std::get_if<ir::Return>(&blk.end)) {
+            visit(r->value, visit);
+        }
+    }
+}
+
+std::optional<Program> Lowering::run() {
+    if (p_.entry == ir::no_block || p_.entry >= p_.blocks.size()) {
+        sink_.error("internal error: the IR program has no entry block");
+        return std::nullopt;
+    }
+    if (stack_size() > max_stack) {
+        sink_.error("the program has too many variables (" + std::to_string(p_.var_count) +
+                    ") for the eBPF stack of 512 bytes (at most 96)");
+        return std::nullopt;
+    }
+    order_ = p_.topological_order();
+    var_expr_.assign(p_.var_count, ir::no_expr);
+    for (ir::ExprId e = 0; e < pool_.size(); ++e)
+        if (pool_[e].kind == ir::ExprKind::var && pool_[e].k < p_.var_count) var_expr_[pool_[e].k] = e;
+    survey();
+    reject_ = as_.new_label();
+    prologue();
+    Label first = as_.new_label(), second = as_.new_label();
+    if (target_ == Target::xdp) {
+        std::uint32_t fast = fast_bytes_;
+        if (fast > 0) {
+            as_.put(mov64(r1, r7));
+            as_.put(alu64_imm(op::add, r1, std::int32_t(fast)));
+            as_.jump(cls::jmp | jop::jgt, r1, r8, second);
+            body({fast, false}, first);
+            body({0, false}, second);
+        } else {
+            body({0, false}, first);
+        }
+    } else if (options_.vlan_metadata) {
+        // A tag in skb metadata (a live socket): bytes 12..15 of the packet
+        // as the capture holds it are vlan_proto (network order in the skb)
+        // and vlan_tci, kept on the stack as one host-order word.
+        as_.put(load(sz::w, r1, r6, skb_vlan_present));
+        as_.jump(cls::jmp | jop::jne, r1, 0, second);
+        body({0, false}, first);
+        as_.place(second);
+        as_.put(load(sz::w, r1, r6, skb_vlan_proto));
+        as_.put(to_big_endian(r1, 16));
+        as_.put(alu32_imm(op::lsh, r1, 16));
+        as_.put(load(sz::w, r2, r6, skb_vlan_tci));
+        as_.put(alu32_imm(op::and_, r2, 0xffff));
+        as_.put(alu32_reg(op::or_, r1, r2));
+        as_.put(store_reg(sz::dw, r10, tag_slot(), r1));
+        Label meta_body = as_.new_label();
+        body({0, true}, meta_body);
+    } else {
+        body({0, false}, first);
+    }
+    if (failed_) return std::nullopt;
+    if (as_.jumped_to(reject_)) {  // the verifier refuses unreachable instructions
+        as_.place(reject_);
+        as_.put(mov32_imm(r0, std::uint32_t(miss_)));
+        as_.put(exit_insn());
+    }
+    return as_.finish(target_, sink_);
+}
+
+}  // namespace detail
+
+std::optional<Program> lower(const ir::Program& program, Target target, const LowerOptions& options,
+                             diag::Sink& sink) {
+    return detail::Lowering(program, target, options, sink).run();
 }
 
 }  // namespace fcap::ebpf

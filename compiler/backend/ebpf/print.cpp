@@ -32,6 +32,8 @@ const char* jmp_name(std::uint8_t o) {
     case jop::jge: return ">=";
     case jop::jset: return "&";
     case jop::jne: return "!=";
+    case jop::jlt: return "<";
+    case jop::jle: return "<=";
     default: return "?";
     }
 }
@@ -68,7 +70,13 @@ std::string print(const Program& p) {
         } else if (in.code == 0 && i > 0 && p.insns[i - 1].code == (cls::ld | sz::dw | mode::imm)) {
             std::snprintf(line, sizeof line, "(second half of the 64-bit load)");
         } else if (in.code == (cls::jmp | 0x80)) {
-            std::snprintf(line, sizeof line, "call %d%s", in.imm, in.imm == 1 ? " (bpf_map_lookup_elem)" : "");
+            const char* name = in.imm == helper::map_lookup_elem        ? " (bpf_map_lookup_elem)"
+                               : in.imm == helper::get_prandom_u32      ? " (bpf_get_prandom_u32)"
+                               : in.imm == helper::get_smp_processor_id ? " (bpf_get_smp_processor_id)"
+                               : in.imm == helper::xdp_get_buff_len     ? " (bpf_xdp_get_buff_len)"
+                               : in.imm == helper::xdp_load_bytes       ? " (bpf_xdp_load_bytes)"
+                                                                        : "";
+            std::snprintf(line, sizeof line, "call %d%s", in.imm, name);
         } else if (c == cls::ld && (in.code & 0xe0) == 0x20) {
             std::snprintf(line, sizeof line, "r0 = *(%s *)skb[%d]  (LD_ABS: past the end returns 0)",
                           size_name(in.code), in.imm);
