@@ -1,0 +1,105 @@
+// Shared by the decoder's files (decode_link.cpp, decode_ip.cpp,
+// decode_transport.cpp): a bounds-checked view of captured bytes and the
+// decoder's state.  Not part of the library's interface.
+#pragma once
+
+#include "capture/decode.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace fcap::capture::detail {
+
+// Captured bytes [0, size).  Every read checks its bounds; a read past the
+// end gives 0, so a decoder bug prints nonsense instead of crashing, but the
+// decoders test has() first and say where the capture ends.
+class Bytes {
+public:
+    Bytes() = default;
+    Bytes(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
+
+    std::size_t size() const { return size_; }
+    const std::uint8_t* data() const { return data_; }
+    bool has(std::size_t offset, std::size_t length) const { return offset <= size_ && length <= size_ - offset; }
+    std::uint8_t u8(std::size_t at) const { return at < size_ ? data_[at] : 0; }
+    std::uint16_t be16(std::size_t at) const { return std::uint16_t(u8(at) << 8 | u8(at + 1)); }
+    std::uint32_t be32(std::size_t at) const { return std::uint32_t(be16(at)) << 16 | be16(at + 2); }
+    // The bytes from `offset` on (empty past the end).
+    Bytes from(std::size_t offset) const { return offset <= size_ ? Bytes(data_ + offset, size_ - offset) : Bytes(); }
+    // At most the first `length` bytes.
+    Bytes first(std::size_t length) const { return Bytes(data_, length < size_ ? length : size_); }
+
+private:
+    const std::uint8_t* data_ = nullptr;
+    std::size_t size_ = 0;
+};
+
+std::string mac_text(Bytes b, std::size_t at);  // 00:11:22:33:44:55
+std::string ipv4_text(Bytes b, std::size_t at);
+std::string ipv6_text(Bytes b, std::size_t at);
+std::string hex(std::uint32_t value, int digits);  // 0x0800
+const char* ethertype_name(std::uint16_t type);    // "IPv4", or nullptr
+const char* ip_protocol_name(std::uint8_t proto);  // "TCP", or nullptr
+
+class Decoder {
+public:
+    Decoder(std::string& out, const DecodeOptions& options) : out_(out), options_(options) {}
+
+    void link(int dlt, Bytes b, std::uint32_t wirelen);
+    std::size_t link_length() const { return link_length_; }
+
+    // decode_link.cpp
+    void ethernet(Bytes b, std::uint32_t wirelen);
+    void cooked(Bytes b, std::uint32_t wirelen, bool v2);
+    void ethertype_payload(std::uint16_t type, Bytes b, std::uint32_t wirelen);
+    void vlan(std::uint16_t tpid, Bytes b, std::uint32_t wirelen);
+    void mpls(Bytes b);
+    void arp(Bytes b, std::uint32_t wirelen);
+    void llc(Bytes b, std::uint32_t length);
+
+    // decode_ip.cpp
+    void ip_by_version(Bytes b);
+    void ipv4(Bytes b);
+    void ipv6(Bytes b);
+
+    // decode_transport.cpp: `length` is the transport header and payload
+    // as the IP header states it (the capture may hold less).
+    struct Endpoints {
+        std::string src, dst;
+    };
+    void transport(std::uint8_t proto, Bytes b, std::uint32_t length, const Endpoints& ends, bool v6);
+    void tcp(Bytes b, std::uint32_t length, const Endpoints& ends);
+    // Makes seq and ack relative, as tcpdump; returns what SACK edges lose.
+    std::uint32_t relative_numbers(Bytes b, const Endpoints& ends, std::uint32_t& seq, std::uint32_t& ack, bool syn);
+    void udp(Bytes b, std::uint32_t length, const Endpoints& ends);
+    void icmp(Bytes b, std::uint32_t length);
+    void icmp6(Bytes b, std::uint32_t length);
+
+    void put(std::string_view s) { out_ += s; }
+    void truncated(std::string_view layer) {
+        out_ += "[|";
+        out_ += layer;
+        out_ += ']';
+    }
+    std::string port_text(std::uint16_t port, bool udp) const;
+    const DecodeOptions& options() const { return options_; }
+
+private:
+    std::string& out_;
+    const DecodeOptions& options_;
+    std::size_t link_length_ = 0;
+    int depth_ = 0;  // nested encapsulations (tags, labels): bounded
+    friend struct DepthGuard;
+};
+
+// Bounds the nesting of tags and labels: a packet of 1,000 stacked VLAN
+// tags is printed as far as the limit and then marked.
+struct DepthGuard {
+    explicit DepthGuard(Decoder& d) : d_(d) { ++d_.depth_; }
+    ~DepthGuard() { --d_.depth_; }
+    bool too_deep() const { return d_.depth_ > 16; }
+    Decoder& d_;
+};
+
+}  // namespace fcap::capture::detail

@@ -1,0 +1,280 @@
+// The link layer: Ethernet, Linux cooked headers, 802.1Q/802.1ad tags,
+// MPLS, ARP and 802.2 LLC.
+#include "capture/decode_internal.hpp"
+
+#include <pcap/dlt.h>
+
+#include <cstdio>
+
+namespace fcap::capture {
+
+namespace detail {
+
+std::string mac_text(Bytes b, std::size_t at) {
+    char s[18];
+    std::snprintf(s, sizeof s, "%02x:%02x:%02x:%02x:%02x:%02x", b.u8(at), b.u8(at + 1), b.u8(at + 2), b.u8(at + 3),
+                  b.u8(at + 4), b.u8(at + 5));
+    return s;
+}
+
+std::string hex(std::uint32_t value, int digits) {
+    char s[16];
+    std::snprintf(s, sizeof s, "0x%0*x", digits, value);
+    return s;
+}
+
+const char* ethertype_name(std::uint16_t type) {
+    // The names tcpdump prints (its ethertype_values table).
+    switch (type) {
+    case 0x0800: return "IPv4";
+    case 0x0806: return "ARP";
+    case 0x8035: return "Reverse ARP";
+    case 0x86dd: return "IPv6";
+    case 0x8100: return "802.1Q";
+    case 0x88a8: return "802.1Q-QinQ";
+    case 0x9100: return "802.1Q-9100";
+    case 0x9200: return "802.1Q-9200";
+    case 0x8847: return "MPLS unicast";
+    case 0x8848: return "MPLS multicast";
+    case 0x8863: return "PPPoE D";
+    case 0x8864: return "PPPoE S";
+    case 0x88cc: return "LLDP";
+    case 0x888e: return "EAPOL";
+    case 0x8137: return "IPX";
+    case 0x809b: return "Appletalk";
+    case 0x80f3: return "Appletalk ARP";
+    case 0x6003: return "DN";
+    case 0x6004: return "LAT";
+    case 0x6001: return "MOP DL";
+    case 0x6002: return "MOP RC";
+    case 0x6007: return "SCA";
+    case 0x9000: return "Loopback";
+    case 0x8808: return "MAC control";
+    case 0x88f7: return "PTP";
+    case 0x893a: return "IEEE1905.1";
+    case 0x22f0: return "AVTP";
+    default: return nullptr;
+    }
+}
+
+namespace {
+
+bool decodable(std::uint16_t type) {
+    switch (type) {
+    case 0x0800: case 0x86dd: case 0x0806: case 0x8035: case 0x8100: case 0x88a8: case 0x9100: case 0x9200:
+    case 0x8847: case 0x8848: return true;
+    default: return false;
+    }
+}
+
+std::string ethertype_text(std::uint16_t type) {
+    const char* name = ethertype_name(type);
+    return std::string("ethertype ") + (name ? name : "Unknown") + " (" + hex(type, 4) + ")";
+}
+
+const char* pkttype_name(std::uint16_t t) {
+    switch (t) {
+    case 0: return "In";
+    case 1: return "B";
+    case 2: return "M";
+    case 3: return "P";
+    case 4: return "Out";
+    default: return "?";
+    }
+}
+
+}  // namespace
+
+void Decoder::link(int dlt, Bytes b, std::uint32_t wirelen) {
+    switch (dlt) {
+    case DLT_EN10MB: ethernet(b, wirelen); return;
+    case DLT_LINUX_SLL: cooked(b, wirelen, false); return;
+    case DLT_LINUX_SLL2: cooked(b, wirelen, true); return;
+    case DLT_RAW: ip_by_version(b); return;
+    case DLT_IPV4: ip_by_version(b); return;  // tcpdump too goes by the version nibble
+    case DLT_IPV6: put("IP6 "); ipv6(b); return;
+    default: put("link-type " + std::to_string(dlt) + ", length " + std::to_string(wirelen)); return;
+    }
+}
+
+void Decoder::ethernet(Bytes b, std::uint32_t wirelen) {
+    if (!b.has(0, 14)) return truncated("ether");
+    link_length_ = 14;
+    std::uint16_t type = b.be16(12);
+    std::string addresses = mac_text(b, 6) + " > " + mac_text(b, 0);
+    std::string length = ", length " + std::to_string(wirelen);
+    Bytes payload = b.from(14);
+    if (type < 0x600) {  // an 802.3 length field: LLC follows
+        // tcpdump prints RFC 1042 / 802.1H encapsulated Ethernet as the
+        // packet inside it when the link header is not asked for.
+        if (!options_.link_header && payload.has(0, 8) && payload.u8(0) == 0xaa && payload.u8(1) == 0xaa) {
+            std::uint32_t oui = payload.be32(2) & 0xffffff;
+            std::uint16_t inner = payload.be16(6);
+            if ((oui == 0 || oui == 0xf8) && decodable(inner))
+                return ethertype_payload(inner, payload.from(8).first(type >= 8 ? type - 8u : 0u),
+                                         type >= 8 ? type - 8u : 0u);
+        }
+        put(addresses + ", 802.3" + length + ": ");
+        return llc(payload.first(type), type);
+    }
+    if (options_.link_header) {
+        put(addresses + ", " + ethertype_text(type) + length + ": ");
+    } else if (!decodable(type)) {
+        return put(addresses + ", " + ethertype_text(type) + length);
+    }
+    ethertype_payload(type, payload, wirelen - 14);
+}
+
+void Decoder::cooked(Bytes b, std::uint32_t wirelen, bool v2) {
+    std::size_t header = v2 ? 20 : 16;
+    if (!b.has(0, header)) return truncated(v2 ? "sll2" : "sll");
+    link_length_ = header;
+    std::uint16_t pkttype = v2 ? b.u8(10) : b.be16(0);
+    std::uint16_t halen = v2 ? b.u8(11) : b.be16(4);
+    std::size_t addr = v2 ? 12 : 6;
+    std::uint16_t protocol = v2 ? b.be16(0) : b.be16(14);
+    if (options_.link_header) {
+        std::string text = pkttype_name(pkttype);
+        if (v2) text = "ifindex " + std::to_string(b.be32(4)) + " " + text;
+        if (halen == 6) text += " " + mac_text(b, addr);
+        put(text + " " + (protocol >= 0x600 ? ethertype_text(protocol) : "protocol " + hex(protocol, 4)) +
+            ", length " + std::to_string(wirelen) + ": ");
+    }
+    Bytes payload = b.from(header);
+    std::uint32_t rest = wirelen > header ? wirelen - std::uint32_t(header) : 0;
+    if (protocol >= 0x600) {
+        if (!options_.link_header && !decodable(protocol)) return put(ethertype_text(protocol) + ", length " + std::to_string(rest));
+        return ethertype_payload(protocol, payload, rest);
+    }
+    // Linux's pseudo-protocols for frames without an EtherType.
+    if (protocol == 4) return llc(payload, rest);  // ETH_P_802_2
+    if (protocol == 1) return put("Novell 802.3, length " + std::to_string(rest));
+    put("protocol " + hex(protocol, 4) + ", length " + std::to_string(rest));
+}
+
+void Decoder::ethertype_payload(std::uint16_t type, Bytes b, std::uint32_t wirelen) {
+    // With -e the EtherType is already named, so "IP " is left out, as tcpdump does.
+    bool named = options_.link_header;
+    switch (type) {
+    case 0x0800:
+        if (!named) put("IP ");
+        return ipv4(b);
+    case 0x86dd:
+        if (!named) put("IP6 ");
+        return ipv6(b);
+    case 0x0806:
+    case 0x8035: return arp(b, wirelen);
+    case 0x8100:
+    case 0x88a8:
+    case 0x9100:
+    case 0x9200: return vlan(type, b, wirelen);
+    case 0x8847:
+    case 0x8848: return mpls(b);
+    default: put(ethertype_text(type) + ", length " + std::to_string(wirelen));
+    }
+}
+
+void Decoder::vlan(std::uint16_t tpid, Bytes b, std::uint32_t wirelen) {
+    DepthGuard guard(*this);
+    if (guard.too_deep()) return put("[too many tags]");
+    if (!b.has(0, 4)) return truncated("vlan");
+    link_length_ += 4;
+    std::uint16_t tci = b.be16(0), inner = b.be16(2);
+    std::string text = "vlan " + std::to_string(tci & 0xfff) + ", p " + std::to_string(tci >> 13);
+    if (tci & 0x1000) text += ", DEI";
+    Bytes payload = b.from(4);
+    std::uint32_t rest = wirelen >= 4 ? wirelen - 4 : 0;
+    if (inner < 0x600) {
+        put(text + ", 802.3, length " + std::to_string(inner) + ": ");
+        return llc(payload.first(inner), inner);
+    }
+    if (options_.link_header || !decodable(inner)) {
+        put(text + ", " + ethertype_text(inner) + (decodable(inner) ? ", " : ", length " + std::to_string(rest)));
+        if (!decodable(inner)) return;
+    } else {
+        put(text + ", ");
+    }
+    ethertype_payload(inner, payload, rest);
+}
+
+void Decoder::mpls(Bytes b) {
+    put("MPLS");
+    for (std::size_t at = 0;; at += 4) {
+        if (at / 4 > 16) return put(" [too many labels]");
+        if (!b.has(at, 4)) return put(" "), truncated("mpls");
+        std::uint32_t entry = b.be32(at);
+        bool bottom = entry & 0x100;
+        put(" (label " + std::to_string(entry >> 12) + ", tc " + std::to_string((entry >> 9) & 7) +
+            (bottom ? ", [S]" : "") + ", ttl " + std::to_string(entry & 0xff) + ")");
+        if (!bottom) continue;
+        // No protocol field: guess from the first nibble, as tcpdump does.
+        Bytes payload = b.from(at + 4);
+        if (!payload.has(0, 1)) return put(" "), truncated("mpls");
+        switch (payload.u8(0) >> 4) {
+        case 4: put(" IP "); return ipv4(payload);
+        case 6: put(" IP6 "); return ipv6(payload);
+        default: return put(", unknown payload");
+        }
+    }
+}
+
+void Decoder::arp(Bytes b, std::uint32_t wirelen) {
+    if (!options_.link_header) put("ARP, ");  // with -e the EtherType said it
+    if (!b.has(0, 8)) return truncated("arp");
+    std::uint16_t htype = b.be16(0), ptype = b.be16(2), op = b.be16(6);
+    std::uint8_t hlen = b.u8(4), plen = b.u8(5);
+    std::uint32_t length = 8 + 2u * (hlen + plen);
+    if (ptype != 0x0800 || hlen != 6 || plen != 4) {
+        return put("htype " + std::to_string(htype) + ", ptype " + hex(ptype, 4) + ", op " + std::to_string(op) +
+                   ", length " + std::to_string(length));
+    }
+    if (!b.has(0, length)) return truncated("arp");
+    std::string sha = mac_text(b, 8), spa = ipv4_text(b, 14), tha = mac_text(b, 18), tpa = ipv4_text(b, 24);
+    switch (op) {
+    case 1: put("Request who-has " + tpa + " tell " + spa); break;
+    case 2: put("Reply " + spa + " is-at " + sha); break;
+    case 3: put("Reverse Request who-is " + tha + " tell " + sha); break;
+    case 4: put("Reverse Reply " + tha + " at " + tpa); break;
+    default: put("Unknown (op " + std::to_string(op) + ")"); break;
+    }
+    put(", length " + std::to_string(length));
+}
+
+void Decoder::llc(Bytes b, std::uint32_t length) {
+    if (!b.has(0, 3)) return put("LLC "), truncated("llc");
+    std::uint8_t dsap = b.u8(0), ssap = b.u8(1), control = b.u8(2);
+    if (dsap == 0xaa && ssap == 0xaa && b.has(0, 8)) {
+        std::uint32_t oui = b.be32(2) & 0xffffff;
+        std::uint16_t type = b.be16(6);
+        put("SNAP, oui " + hex(oui, 6) + ", " + ethertype_text(type) + ", length " + std::to_string(length));
+        if ((oui == 0 || oui == 0xf8) && decodable(type)) {  // RFC 1042 and 802.1H encapsulated Ethernet
+            put(": ");
+            ethertype_payload(type, b.from(8), length >= 8 ? length - 8 : 0);
+        }
+        return;
+    }
+    const char* name = dsap == 0x42 ? "STP" : dsap == 0xe0 ? "IPX" : dsap == 0xf0 ? "NetBEUI" : dsap == 0xfe ? "ISO" : nullptr;
+    put(std::string("LLC") + (name ? std::string(" ") + name : std::string()) + ", dsap " + hex(dsap, 2) + ", ssap " +
+        hex(ssap, 2) + ", ctrl " + hex(control, 2) + ", length " + std::to_string(length));
+}
+
+}  // namespace detail
+
+TcpConversations::Base& TcpConversations::find(const std::string& key, bool* found) {
+    auto it = bases_.find(key);
+    *found = it != bases_.end();
+    if (*found) return it->second;
+    if (bases_.size() >= 65536) bases_.clear();
+    return bases_[key];
+}
+
+Decoded decode(int dlt, const std::uint8_t* data, std::uint32_t caplen, std::uint32_t wirelen,
+               const DecodeOptions& options) {
+    Decoded d;
+    detail::Decoder decoder(d.text, options);
+    decoder.link(dlt, detail::Bytes(data, caplen), wirelen < caplen ? caplen : wirelen);
+    d.link_length = decoder.link_length() < caplen ? decoder.link_length() : caplen;
+    return d;
+}
+
+}  // namespace fcap::capture

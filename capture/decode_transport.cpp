@@ -1,0 +1,207 @@
+// The transport layer: TCP, UDP, ICMP, ICMPv6 and the others by name.
+#include "capture/decode_internal.hpp"
+
+namespace fcap::capture::detail {
+
+namespace {
+
+constexpr std::uint8_t tcp_fin = 0x01, tcp_syn = 0x02, tcp_rst = 0x04, tcp_psh = 0x08, tcp_ack = 0x10,
+                       tcp_urg = 0x20, tcp_ece = 0x40, tcp_cwr = 0x80;
+
+const char* well_known_port(std::uint16_t port, bool udp) {
+    switch (port) {
+    case 20: return "ftp-data";
+    case 21: return "ftp";
+    case 22: return "ssh";
+    case 23: return "telnet";
+    case 25: return "smtp";
+    case 53: return "domain";
+    case 67: return "bootps";
+    case 68: return "bootpc";
+    case 69: return "tftp";
+    case 80: return "http";
+    case 110: return "pop3";
+    case 123: return "ntp";
+    case 143: return "imap";
+    case 161: return "snmp";
+    case 179: return "bgp";
+    case 443: return "https";
+    case 514: return udp ? "syslog" : "shell";
+    case 546: return "dhcpv6-client";
+    case 547: return "dhcpv6-server";
+    case 993: return "imaps";
+    case 5353: return "mdns";
+    default: return nullptr;
+    }
+}
+
+// The flag letters in tcpdump's order and spelling: [S.], [P.], [F.], [none].
+std::string tcp_flags(std::uint8_t f) {
+    std::string s;
+    if (f & tcp_fin) s += 'F';
+    if (f & tcp_syn) s += 'S';
+    if (f & tcp_rst) s += 'R';
+    if (f & tcp_psh) s += 'P';
+    if (f & tcp_ack) s += '.';
+    if (f & tcp_urg) s += 'U';
+    if (f & tcp_ece) s += 'E';
+    if (f & tcp_cwr) s += 'W';
+    return "Flags [" + (s.empty() ? std::string("none") : s) + "]";
+}
+
+// ", options [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7]"; SACK edges
+// less `sack_base`, as the acknowledgement number is.
+std::string tcp_options(Bytes o, std::uint32_t sack_base) {
+    std::string s;
+    std::size_t at = 0;
+    while (at < o.size()) {
+        if (!s.empty()) s += ',';
+        std::uint8_t kind = o.u8(at);
+        if (kind == 0) return s + "eol";
+        if (kind == 1) {
+            s += "nop";
+            ++at;
+            continue;
+        }
+        if (!o.has(at, 2)) return s + "[|tcp]";
+        std::uint8_t len = o.u8(at + 1);
+        if (len < 2 || !o.has(at, len)) return s + "[bad opt]";
+        switch (kind) {
+        case 2: s += len == 4 ? "mss " + std::to_string(o.be16(at + 2)) : "mss?"; break;
+        case 3: s += len == 3 ? "wscale " + std::to_string(o.u8(at + 2)) : "wscale?"; break;
+        case 4: s += "sackOK"; break;
+        case 5:
+            s += "sack " + std::to_string((len - 2) / 8);
+            for (std::size_t i = at + 2; i + 8 <= at + len; i += 8)
+                s += " {" + std::to_string(std::uint32_t(o.be32(i) - sack_base)) + ":" +
+                     std::to_string(std::uint32_t(o.be32(i + 4) - sack_base)) + "}";
+            break;
+        case 8:
+            s += len == 10 ? "TS val " + std::to_string(o.be32(at + 2)) + " ecr " + std::to_string(o.be32(at + 6))
+                           : "TS?";
+            break;
+        default: s += "unknown-" + std::to_string(kind); break;
+        }
+        at += len;
+    }
+    return s;
+}
+
+}  // namespace
+
+std::string Decoder::port_text(std::uint16_t port, bool udp) const {
+    const char* name = options_.port_names ? well_known_port(port, udp) : nullptr;
+    return name ? name : std::to_string(port);
+}
+
+void Decoder::transport(std::uint8_t proto, Bytes b, std::uint32_t length, const Endpoints& ends, bool v6) {
+    if (proto == 6) return tcp(b, length, ends);
+    if (proto == 17) return udp(b, length, ends);
+    if (!ends.src.empty()) put(ends.src + " > " + ends.dst + ": ");
+    std::string len = ", length " + std::to_string(length);
+    switch (proto) {
+    case 1: return v6 ? put("ICMP (in IPv6)" + len) : icmp(b, length);
+    case 58: return icmp6(b, length);
+    case 4: put("IP "); return ipv4(b);
+    case 41: put("IP6 "); return ipv6(b);
+    case 2: {
+        if (!b.has(0, 1)) return truncated("igmp");
+        std::uint8_t t = b.u8(0);
+        const char* name = t == 0x11 ? "query" : t == 0x12 ? "report v1" : t == 0x16 ? "report v2"
+                         : t == 0x17 ? "leave" : t == 0x22 ? "report v3" : nullptr;
+        return put(std::string("igmp ") + (name ? name : "type " + hex(t, 2)) + len);
+    }
+    case 47:
+        if (!b.has(0, 4)) return truncated("gre");
+        return put("GREv" + std::to_string(b.u8(1) & 7) + ", proto " + hex(b.be16(2), 4) + len);
+    case 50:
+        if (!b.has(0, 8)) return truncated("esp");
+        return put("ESP(spi=" + hex(b.be32(0), 8) + ",seq=" + hex(b.be32(4), 1) + ")" + len);
+    case 51: {
+        if (!b.has(0, 12)) return truncated("ah");
+        std::size_t size = (b.u8(1) + 2u) * 4;
+        put("AH(spi=" + hex(b.be32(4), 8) + ",seq=" + hex(b.be32(8), 1) + "): ");
+        if (!b.has(0, size)) return truncated("ah");
+        return transport(b.u8(0), b.from(size), length > size ? length - std::uint32_t(size) : 0, {}, v6);
+    }
+    case 132:
+        if (!b.has(0, 4)) return truncated("sctp");
+        return put("SCTP, ports " + std::to_string(b.be16(0)) + " > " + std::to_string(b.be16(2)) + len);
+    default: {
+        const char* name = ip_protocol_name(proto);
+        if (name) return put(std::string(name) + len);
+        return put("ip-proto-" + std::to_string(proto) + " " + std::to_string(length));
+    }
+    }
+}
+
+void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
+    auto at = [&](const std::string& host, std::uint16_t port) {
+        return host.empty() ? port_text(port, false) : host + "." + port_text(port, false);
+    };
+    if (!b.has(0, 4)) {
+        if (!ends.src.empty()) put(ends.src + " > " + ends.dst + ": ");
+        return truncated("tcp");
+    }
+    put(at(ends.src, b.be16(0)) + " > " + at(ends.dst, b.be16(2)) + ": ");
+    if (!b.has(0, 20)) return truncated("tcp");
+    std::uint32_t header = (b.u8(12) >> 4) * 4u;
+    if (header < 20 || header > length)
+        return put("tcp " + std::to_string(length) + " [bad hdr length " + std::to_string(header) + "]");
+    std::uint32_t payload = length - header;
+    if (options_.quiet) return put("tcp " + std::to_string(payload));
+    std::uint8_t flags = b.u8(13);
+    std::uint32_t seq = b.be32(4), ack = b.be32(8), sack_base = 0;
+    if (options_.conversations && (flags & tcp_ack)) sack_base = relative_numbers(b, ends, seq, ack, flags & tcp_syn);
+    std::string s = tcp_flags(flags);
+    if ((flags & (tcp_syn | tcp_fin | tcp_rst)) || payload > 0) {
+        s += ", seq " + std::to_string(seq);
+        if (payload > 0) s += ":" + std::to_string(std::uint32_t(seq + payload));
+    }
+    if (flags & tcp_ack) s += ", ack " + std::to_string(ack);
+    s += ", win " + std::to_string(b.be16(14));
+    if (flags & tcp_urg) s += ", urg " + std::to_string(b.be16(18));
+    if (header > 20) s += ", options [" + tcp_options(b.from(20).first(header - 20), sack_base) + "]";
+    put(s + ", length " + std::to_string(payload));
+    if (!b.has(0, header)) put(" "), truncated("tcp");
+}
+
+// tcpdump's rule (print-tcp.c): with ACK set, the first packet of a
+// conversation (or a SYN) records its numbers and prints them whole; later
+// ones print the difference.  One entry serves both directions.
+std::uint32_t Decoder::relative_numbers(Bytes b, const Endpoints& ends, std::uint32_t& seq, std::uint32_t& ack,
+                                        bool syn) {
+    if (ends.src.empty()) return 0;  // under extension headers: no addresses here
+    std::string a = ends.src + "." + std::to_string(b.be16(0)), z = ends.dst + "." + std::to_string(b.be16(2));
+    bool reversed = z < a;
+    bool found = false;
+    TcpConversations::Base& base = options_.conversations->find(reversed ? z + ">" + a : a + ">" + z, &found);
+    if (!found || syn) {
+        if (reversed) base.ack = seq, base.seq = ack - 1;
+        else base.seq = seq, base.ack = ack - 1;
+    } else if (reversed) {
+        seq -= base.ack, ack -= base.seq;
+    } else {
+        seq -= base.seq, ack -= base.ack;
+    }
+    // SACK edges are in the acknowledged direction's numbers.
+    return reversed ? base.seq : base.ack;
+}
+
+void Decoder::udp(Bytes b, std::uint32_t length, const Endpoints& ends) {
+    auto at = [&](const std::string& host, std::uint16_t port) {
+        return host.empty() ? port_text(port, true) : host + "." + port_text(port, true);
+    };
+    if (!b.has(0, 4)) {
+        if (!ends.src.empty()) put(ends.src + " > " + ends.dst + ": ");
+        return truncated("udp");
+    }
+    put(at(ends.src, b.be16(0)) + " > " + at(ends.dst, b.be16(2)) + ": ");
+    if (!b.has(0, 8)) return truncated("udp");
+    std::uint16_t ulen = b.be16(4);
+    if (ulen < 8) return put("UDP, bad length " + std::to_string(ulen) + " < 8");
+    if (ulen > length) return put("UDP, length " + std::to_string(ulen - 8) + " (bad: IP says " + std::to_string(length) + ")");
+    put("UDP, length " + std::to_string(ulen - 8));
+}
+
+}  // namespace fcap::capture::detail

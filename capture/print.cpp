@@ -1,0 +1,124 @@
+#include "capture/print.hpp"
+
+#include <ctime>
+
+namespace fcap::capture {
+
+namespace {
+
+std::string clock_text(std::int64_t sec, std::int64_t usec, bool date) {
+    std::time_t t = std::time_t(sec);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char s[64];
+    if (date)
+        std::snprintf(s, sizeof s, "%04d-%02d-%02d %02d:%02d:%02d.%06lld", tm.tm_year + 1900, tm.tm_mon + 1,
+                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long long)usec);
+    else
+        std::snprintf(s, sizeof s, "%02d:%02d:%02d.%06lld", tm.tm_hour, tm.tm_min, tm.tm_sec, (long long)usec);
+    return s;
+}
+
+// tcpdump's -ttt and -ttttt: a duration as HH:MM:SS.uuuuuu.
+std::string duration_text(std::int64_t us) {
+    if (us < 0) us = 0;  // clocks step back; tcpdump prints a negative sign, we print zero
+    std::int64_t s = us / 1000000;
+    char out[48];
+    std::snprintf(out, sizeof out, "%02lld:%02lld:%02lld.%06lld", (long long)(s / 3600), (long long)(s / 60 % 60),
+                  (long long)(s % 60), (long long)(us % 1000000));
+    return out;
+}
+
+bool printable(std::uint8_t c) { return c >= 0x20 && c < 0x7f; }
+
+}  // namespace
+
+std::string hex_dump(const std::uint8_t* data, std::size_t size, bool ascii) {
+    std::string out;
+    char buf[32];
+    for (std::size_t line = 0; line < size; line += 16) {
+        std::snprintf(buf, sizeof buf, "\n\t0x%04zx: ", line);
+        out += buf;
+        std::size_t end = line + 16 < size ? line + 16 : size;
+        std::size_t width = 0;
+        for (std::size_t i = line; i < end; i += 2) {
+            if (i + 1 < end) std::snprintf(buf, sizeof buf, " %02x%02x", data[i], data[i + 1]);
+            else std::snprintf(buf, sizeof buf, " %02x", data[i]);
+            out += buf;
+            width += i + 1 < end ? 5 : 3;
+        }
+        if (!ascii) continue;
+        out.append(40 - width + 2, ' ');
+        for (std::size_t i = line; i < end; ++i) out += printable(data[i]) ? char(data[i]) : '.';
+    }
+    return out;
+}
+
+std::string ascii_dump(const std::uint8_t* data, std::size_t size) {
+    std::string out = "\n";
+    for (std::size_t i = 0; i < size; ++i) {
+        std::uint8_t c = data[i];
+        // tcpdump drops a carriage return before a newline.
+        if (c == '\r' && i + 1 < size && data[i + 1] == '\n') continue;
+        out += printable(c) || c == '\t' || c == '\n' ? char(c) : '.';
+    }
+    return out;
+}
+
+Printer::Printer(std::FILE* out, int dlt, const Options& options) : out_(out), dlt_(dlt), options_(options) {
+    decode_.link_header = options.link_header;
+    decode_.port_names = options.numeric == 0;
+    decode_.quiet = options.quiet;
+    decode_.verbose = options.verbose;
+    if (!options.absolute_tcp) decode_.conversations = &conversations_;
+}
+
+std::string Printer::timestamp(std::int64_t sec, std::int64_t usec) {
+    std::int64_t now = sec * 1000000 + usec;
+    if (!have_first_) {
+        have_first_ = true;
+        first_us_ = previous_us_ = now;
+    }
+    std::string s;
+    switch (options_.time) {
+    case TimeFormat::none: break;
+    case TimeFormat::time_of_day: s = clock_text(sec, usec, false); break;
+    case TimeFormat::date: s = clock_text(sec, usec, true); break;
+    case TimeFormat::epoch: {
+        char b[40];
+        std::snprintf(b, sizeof b, "%lld.%06lld", (long long)sec, (long long)usec);
+        s = b;
+        break;
+    }
+    case TimeFormat::delta: s = duration_text(now - previous_us_); break;
+    case TimeFormat::since_first: s = duration_text(now - first_us_); break;
+    }
+    previous_us_ = now;
+    return s.empty() ? s : s + " ";
+}
+
+std::string Printer::format(std::int64_t sec, std::int64_t usec, const std::uint8_t* data, std::uint32_t caplen,
+                            std::uint32_t wirelen) {
+    Decoded d = decode(dlt_, data, caplen, wirelen, decode_);
+    std::string line = timestamp(sec, usec) + d.text;
+    std::size_t skip = d.link_length;
+    if (options_.hex_ascii > 0) {
+        std::size_t from = options_.hex_ascii > 1 ? 0 : skip;
+        line += hex_dump(data + from, caplen - from, true);
+    } else if (options_.hex > 0) {
+        std::size_t from = options_.hex > 1 ? 0 : skip;
+        line += hex_dump(data + from, caplen - from, false);
+    } else if (options_.ascii) {
+        line += ascii_dump(data + skip, caplen - skip);
+    }
+    line += '\n';
+    return line;
+}
+
+void Printer::print(std::int64_t sec, std::int64_t usec, const std::uint8_t* data, std::uint32_t caplen,
+                    std::uint32_t wirelen) {
+    std::string line = format(sec, usec, data, caplen, wirelen);
+    std::fwrite(line.data(), 1, line.size(), out_);
+}
+
+}  // namespace fcap::capture

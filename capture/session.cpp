@@ -1,0 +1,144 @@
+#include "capture/session.hpp"
+
+#include "backend/cbpf/format.hpp"
+#include "capture/interfaces.hpp"
+#include "capture/kernel_filter.hpp"
+#include "capture/output.hpp"
+#include "capture/report.hpp"
+#include "capture/signals.hpp"
+
+#include <net/if.h>
+#include <pcap/pcap.h>
+
+#include <iostream>
+
+namespace fcap::capture {
+
+namespace {
+
+// -d, -dd, -ddd: the program for the file's link type, as tcpdump prints
+// libpcap's; with -v the one the live socket gets.
+int dump_program(const Options& options) {
+    FilterRequest request;
+    request.expression = options.expression;
+    request.snaplen = options.snaplen;
+    request.engine = options.engine;
+    request.direction = options.direction;
+    request.dlt = DLT_EN10MB;
+    request.live = options.verbose > 0;
+    request.load = false;
+    std::string error;
+    if (!options.read_file.empty()) {
+        char errbuf[PCAP_ERRBUF_SIZE];
+        pcap_t* p = pcap_open_offline(options.read_file.c_str(), errbuf);
+        if (!p) {
+            std::cerr << "fcap: error: cannot read " << options.read_file << ": " << errbuf << "\n";
+            return 1;
+        }
+        request.dlt = pcap_datalink(p);
+        pcap_close(p);
+        request.live = false;
+    } else if (!options.interface.empty()) {
+        auto i = find_interface(options.interface, &error);
+        if (!i) {
+            std::cerr << "fcap: error: " << error << "\n";
+            return 1;
+        }
+        if (!choose_link_type(*i, options.link_type, &error)) {
+            std::cerr << "fcap: error: " << error << "\n";
+            return 1;
+        }
+        request.dlt = i->dlt;
+        request.cooked = i->cooked;
+        request.loopback = (i->flags & IFF_LOOPBACK) != 0;
+    }
+    diag::Sink sink;
+    bool privilege = false;
+    auto filter = build_filter(request, sink, &error, &privilege);
+    sink.print(std::cerr, "fcap", options.expression);
+    if (!filter) {
+        if (!error.empty()) std::cerr << "fcap: error: " << error << "\n";
+        return 1;
+    }
+    if (request.live && options.engine == Engine::ebpf) {
+        std::cout << filter->ebpf_listing;
+        return 0;
+    }
+    std::cout << cbpf::dump(request.live ? filter->socket_program : filter->file_program, options.dump_level);
+    return 0;
+}
+
+}  // namespace
+
+namespace detail {
+
+// -r: every packet of the file that the expression selects, judged by
+// fcap's program run through libpcap's interpreter (pcap_offline_filter).
+int run_offline(const Options& options) {
+    char errbuf[PCAP_ERRBUF_SIZE];
+    pcap_t* p = pcap_open_offline(options.read_file.c_str(), errbuf);
+    if (!p) {
+        std::cerr << "fcap: error: cannot read " << options.read_file << ": " << errbuf << "\n";
+        return 1;
+    }
+    int dlt = pcap_datalink(p);
+    FilterRequest request;
+    request.expression = options.expression;
+    request.dlt = dlt;
+    request.live = false;
+    request.snaplen = options.snaplen;
+    diag::Sink sink;
+    std::string error;
+    bool privilege = false;
+    auto filter = build_filter(request, sink, &error, &privilege);
+    sink.print(std::cerr, "fcap", options.expression);
+    if (!filter) {
+        if (!error.empty()) std::cerr << "fcap: error: " << error << "\n";
+        pcap_close(p);
+        return 1;
+    }
+    Output output;
+    if (!output.open(options, dlt, std::uint32_t(pcap_snapshot(p)), &error)) {
+        std::cerr << "fcap: error: " << error << "\n";
+        pcap_close(p);
+        return 1;
+    }
+    std::cerr << "reading from file " << options.read_file << ", link-type " << link_type_text(dlt)
+              << ", snapshot length " << pcap_snapshot(p) << "\n";
+    bpf_program program{unsigned(filter->file_program.size()),
+                        reinterpret_cast<bpf_insn*>(filter->file_program.data())};
+    StopSignals signals;
+    pcap_pkthdr* h;
+    const u_char* data;
+    int status = 0;
+    bool more = true;
+    while (more && !signals.requested() && (status = pcap_next_ex(p, &h, &data)) == 1) {
+        if (pcap_offline_filter(&program, h, data) == 0) continue;
+        more = output.take(h->ts.tv_sec, h->ts.tv_usec, data, h->caplen, h->len);
+    }
+    int exit_status = 0;
+    if (status == PCAP_ERROR) {
+        // tcpdump reports a file cut short and still prints what it read.
+        std::cerr << "fcap: warning: " << options.read_file << ": " << pcap_geterr(p) << "\n";
+    }
+    if (std::string e = output.finish(); !e.empty()) {
+        std::cerr << "fcap: error: " << e << "\n";
+        exit_status = 1;
+    }
+    pcap_close(p);
+    return exit_status;
+}
+
+}  // namespace detail
+
+int run(const Options& options) {
+    if (options.list_interfaces) {
+        std::cout << describe_interfaces(list_interfaces());
+        return 0;
+    }
+    if (options.dump_level > 0) return dump_program(options);
+    if (!options.read_file.empty()) return detail::run_offline(options);
+    return detail::run_live(options);
+}
+
+}  // namespace fcap::capture
