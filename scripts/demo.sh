@@ -14,3 +14,6 @@ build/bin/fcc -r tests/pcaps/ethernet.pcap --expect -- 'tcp[tcpflags] & tcp-syn 
 echo
 echo "\$ build/bin/fcc 'tcp and dst port htp'"
 build/bin/fcc 'tcp and dst port htp' || true
+echo
+echo "\$ build/bin/fcap -r tests/pcaps/ethernet.pcap -c 5 -n -- 'tcp or vlan'"
+build/bin/fcap -r tests/pcaps/ethernet.pcap -c 5 -n -- 'tcp or vlan'
