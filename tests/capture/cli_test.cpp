@@ -5,6 +5,7 @@
 // 127.0.0.1 only.
 #include "capture/common/process.hpp"
 #include "support/pcap_file.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -43,18 +44,6 @@ Result run_fcap(const std::vector<std::string>& args, const fs::path& dir) {
     return {status, tools::read_text(err.string())};
 }
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        char t[] = "/tmp/fcap-cli-XXXXXX";
-        path = mkdtemp(t);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
 bool root() { return geteuid() == 0; }
 
 #define SKIP_UNLESS_ROOT() \
@@ -76,7 +65,7 @@ void send_udp(std::uint16_t port, int count) {
 }
 
 TEST(FcapCli, BadExpressionShowsTheCaret) {
-    TempDir dir;
+    test::TempDir dir("fcap-cli");
     auto r = run_fcap({"-d", "tcp and dst port htp"}, dir.path);
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.err.find("htp"), std::string::npos) << r.err;
@@ -84,7 +73,7 @@ TEST(FcapCli, BadExpressionShowsTheCaret) {
 }
 
 TEST(FcapCli, UnknownInterfaceIsNamed) {
-    TempDir dir;
+    test::TempDir dir("fcap-cli");
     auto r = run_fcap({"-i", "nosuchif0", "udp"}, dir.path);
     EXPECT_NE(r.status, 0);
     EXPECT_NE(r.err.find("nosuchif0"), std::string::npos) << r.err;
@@ -93,7 +82,7 @@ TEST(FcapCli, UnknownInterfaceIsNamed) {
 
 TEST(FcapCli, UnwritableFileIsReportedBeforeCapturing) {
     SKIP_UNLESS_ROOT();
-    TempDir dir;
+    test::TempDir dir("fcap-cli");
     auto r = run_fcap({"-i", "lo", "-c", "1", "-w", "/nonexistent-dir/x.pcap", "udp"}, dir.path);
     EXPECT_NE(r.status, 0);
     EXPECT_NE(r.err.find("/nonexistent-dir/x.pcap"), std::string::npos) << r.err;
@@ -103,7 +92,7 @@ TEST(FcapCli, MissingPrivilegeNamesTheCapability) {
     SKIP_UNLESS_ROOT();  // needs root to drop to an unprivileged user
     std::string out;
     if (tools::run_command({"setpriv", "--version"}, &out) != 0) GTEST_SKIP() << "setpriv (util-linux) is missing";
-    TempDir dir;
+    test::TempDir dir("fcap-cli");
     fs::permissions(dir.path, fs::perms::all);
     Child c = Child::spawn({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
                             fcap_bin, "-i", "lo", "-c", "1", "udp"},
@@ -117,7 +106,7 @@ TEST(FcapCli, MissingPrivilegeNamesTheCapability) {
 TEST(FcapCli, FullDiskFailsWithAMessage) {
     SKIP_UNLESS_ROOT();
     if (!fs::exists("/dev/full")) GTEST_SKIP() << "/dev/full is missing";
-    TempDir dir;
+    test::TempDir dir("fcap-cli");
     const std::uint16_t port = 47411;
     Child c = Child::spawn({fcap_bin, "-i", "lo", "-U", "-w", "/dev/full", "udp", "dst", "port", std::to_string(port)},
                            "", (dir.path / "err.txt").string());
@@ -139,7 +128,7 @@ class StopSignal : public ::testing::TestWithParam<int> {};
 
 TEST_P(StopSignal, FileIsCompleteAndStatusZero) {
     SKIP_UNLESS_ROOT();
-    TempDir dir;
+    test::TempDir dir("fcap-cli");
     const std::uint16_t port = std::uint16_t(47420 + GetParam());
     fs::path file = dir.path / "out.pcap", err = dir.path / "err.txt";
     Child c = Child::spawn({fcap_bin, "-i", "lo", "-w", file.string(), "udp", "dst", "port", std::to_string(port)}, "",
@@ -167,7 +156,7 @@ INSTANTIATE_TEST_SUITE_P(Signals, StopSignal, ::testing::Values(SIGINT, SIGTERM,
 
 TEST(FcapCli, CountStopsAfterN) {
     SKIP_UNLESS_ROOT();
-    TempDir dir;
+    test::TempDir dir("fcap-cli");
     const std::uint16_t port = 47431;
     fs::path file = dir.path / "out.pcap", err = dir.path / "err.txt";
     Child c = Child::spawn({fcap_bin, "-i", "lo", "-c", "3", "-w", file.string(), "udp dst port " + std::to_string(port)},

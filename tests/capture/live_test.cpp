@@ -9,6 +9,7 @@
 #include "capture/common/process.hpp"
 #include "capture/traffic.hpp"
 #include "support/pcap_file.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <pcap/pcap.h>
@@ -46,18 +47,6 @@ const std::vector<std::string> expressions = {
     "udp[8:4] = 0x61626364",
     "tcp[tcpflags] & (tcp-syn|tcp-rst) != 0",
     "arp or (vlan and not ip6)",
-};
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        char t[] = "/tmp/fcap-live-XXXXXX";
-        path = mkdtemp(t);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        if (!std::getenv("FCAP_KEEP_TEMP")) fs::remove_all(path, ec);
-    }
 };
 
 std::vector<test::Packet> libpcap_selection(const test::Capture& all, const std::string& expression) {
@@ -112,7 +101,7 @@ protected:
     void capture_and_compare(const tools::VethLab& lab, const tools::Netns& ns, const std::string& iface,
                              const std::vector<std::string>& exprs, const std::vector<std::string>& extra = {},
                              const std::vector<std::string>& tcpdump_extra = {}) {
-        TempDir dir;
+        test::TempDir dir("fcap-live");
         fs::path reference = dir.path / "tcpdump.pcap", reference_log = dir.path / "tcpdump.log";
         // --immediate-mode: tcpdump's ring hands packets over at once, so
         // its file is complete when it stops.
