@@ -11,6 +11,7 @@
 //   4. branches jump to the successor that does not follow, so the next
 //      block is reached by falling through;
 //   5. returns count matches and give XDP's action or the socket's length.
+#include "backend/ebpf/counting.hpp"
 #include "backend/ebpf/lowering.hpp"
 
 #include <algorithm>
@@ -97,56 +98,30 @@ void Lowering::length_into(Reg dst) {
     if (variant_.vlan_meta) as_.put(alu64_imm(op::add, dst, 4));  // the tag, as the capture holds it
 }
 
-// Per-CPU counters (ebpf::Counters): the entry is looked up once and its
-// address kept on the stack.  It is this CPU's, so plain adds suffice.
-// Counting never changes a verdict: a failed lookup only skips it.
+// Per-CPU counters (counting.hpp).  XDP keeps the length in r9; a socket
+// program counts the packet as the capture holds it, its tag included.
 void Lowering::count_packet() {
-    as_.put(store_imm(sz::w, r10, key_slot(), 0));
-    as_.load_map(r1);
-    as_.put(mov64(r2, r10));
-    as_.put(alu64_imm(op::add, r2, key_slot()));
-    as_.put(call(helper::map_lookup_elem));
-    as_.put(store_reg(sz::dw, r10, counters_slot(), r0));
-    Label skip = as_.new_label();
-    as_.jump(cls::jmp | jop::jeq, r0, 0, skip);
-    as_.put(load(sz::dw, r1, r0, 0));
-    as_.put(alu64_imm(op::add, r1, 1));
-    as_.put(store_reg(sz::dw, r0, 0, r1));
-    Reg length = r9;
-    if (target_ == Target::socket) {
-        length = r2;
-        length_into(r2);
-    }
-    if (target_ == Target::socket && options_.vlan_metadata) {
-        Label inline_tag = as_.new_label();
-        as_.put(load(sz::w, r3, r6, skb_vlan_present));
-        as_.jump(cls::jmp | jop::jeq, r3, 0, inline_tag);
-        as_.put(alu64_imm(op::add, r2, 4));
-        as_.place(inline_tag);
-    }
-    as_.put(load(sz::dw, r1, r0, 8));
-    as_.put(alu64_reg(op::add, r1, length));
-    as_.put(store_reg(sz::dw, r0, 8, r1));
-    as_.place(skip);
+    detail::count_packet(as_, {counters_slot(), key_slot()}, [&](Reg scratch) {
+        if (target_ == Target::xdp) return r9;
+        length_into(scratch);
+        if (options_.vlan_metadata) {
+            Label inline_tag = as_.new_label();
+            as_.put(load(sz::w, r3, r6, skb_vlan_present));
+            as_.jump(cls::jmp | jop::jeq, r3, 0, inline_tag);
+            as_.put(alu64_imm(op::add, scratch, 4));
+            as_.place(inline_tag);
+        }
+        return scratch;
+    });
     clobber_scratch();
 }
 
-void Lowering::count_match(Reg) {
-    Label skip = as_.new_label();
-    as_.put(load(sz::dw, r1, r10, counters_slot()));
-    as_.jump(cls::jmp | jop::jeq, r1, 0, skip);
-    as_.put(load(sz::dw, r2, r1, 16));
-    as_.put(alu64_imm(op::add, r2, 1));
-    as_.put(store_reg(sz::dw, r1, 16, r2));
-    Reg length = r9;
-    if (target_ == Target::socket) {
-        length = r3;
-        length_into(r3);
-    }
-    as_.put(load(sz::dw, r2, r1, 24));
-    as_.put(alu64_reg(op::add, r2, length));
-    as_.put(store_reg(sz::dw, r1, 24, r2));
-    as_.place(skip);
+void Lowering::count_match() {
+    detail::count_match(as_, {counters_slot(), key_slot()}, [&](Reg scratch) {
+        if (target_ == Target::xdp) return r9;
+        length_into(scratch);
+        return scratch;
+    });
     clobber_scratch();
 }
 
@@ -224,7 +199,7 @@ void Lowering::prologue() {
 void Lowering::ret(const ir::Return& r) {
     if (pool_.is_constant(r.value)) {
         std::uint32_t k = pool_[r.value].k;
-        if (k != 0) count_match(r0);
+        if (k != 0) count_match();
         std::int32_t action = target_ == Target::xdp ? (k ? match_ : miss_) : std::int32_t(k);
         as_.put(mov32_imm(r0, std::uint32_t(action)));
         as_.put(exit_insn());
@@ -235,10 +210,10 @@ void Lowering::ret(const ir::Return& r) {
     as_.jump(cls::jmp32 | jop::jeq, v, 0, miss);
     release(v);
     if (target_ == Target::xdp) {
-        count_match(r0);
+        count_match();
         as_.put(mov32_imm(r0, std::uint32_t(match_)));
     } else {
-        count_match(v);  // v is in r7-r9, which the count leaves alone
+        count_match();  // v is in r7-r9, which the count leaves alone
         as_.put(alu32_reg(op::mov, r0, v));
     }
     as_.put(exit_insn());

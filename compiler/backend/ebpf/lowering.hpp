@@ -47,7 +47,7 @@ private:
     // lower.cpp
     void prologue();
     void count_packet();
-    void count_match(Reg keep);
+    void count_match();
     void length_into(Reg dst);  // the packet's length as the capture holds it
     void body(const Variant& variant, Label entry);
     void block(ir::BlockId b, ir::BlockId next, const std::vector<Label>& labels);

@@ -3,11 +3,11 @@
 // again instead of recomputed; operands are evaluated bigger first
 // (Sethi-Ullman numbers), and one is spilled to the stack only when the
 // other needs every register.  Arithmetic is 32-bit, as the IR's is.
+#include "backend/ebpf/ancillary.hpp"
 #include "backend/ebpf/lowering.hpp"
 
 #include <algorithm>
 #include <bit>
-#include <span>
 
 namespace fcap::ebpf::detail {
 
@@ -15,19 +15,6 @@ using ir::ExprId;
 using ir::ExprKind;
 
 namespace {
-
-// SKF_AD_* codes (offsets from SKF_AD_OFF), <linux/filter.h>.
-enum Ancillary : std::uint32_t {
-    ad_protocol = 0, ad_pkttype = 4, ad_ifindex = 8, ad_mark = 20, ad_queue = 24, ad_rxhash = 32, ad_cpu = 36,
-    ad_vlan_tag = 44, ad_vlan_tag_present = 48, ad_random = 56, ad_vlan_tpid = 60,
-};
-
-const char* ancillary_name(std::uint32_t code) {
-    static const char* names[] = {"PROTOCOL", "PKTTYPE", "IFINDEX",  "NLATTR",      "NLATTR_NEST", "MARK",
-                                  "QUEUE",    "HATYPE",  "RXHASH",   "CPU",         "ALU_XOR_X",   "VLAN_TAG",
-                                  "VLAN_TAG_PRESENT", "PAY_OFFSET", "RANDOM", "VLAN_TPID"};
-    return code % 4 == 0 && code / 4 < 16 ? names[code / 4] : "unknown";
-}
 
 constexpr std::uint64_t unknown = 0xffffffffu;
 
@@ -253,17 +240,6 @@ Reg Lowering::binary(const ir::ExprNode& n) {
 // Linux's SKF_AD_* loads, where the target has the data (the kernel's
 // classic-to-eBPF converter reads the same skb fields).
 Reg Lowering::ancillary(std::uint32_t code) {
-    struct Field {
-        std::uint32_t code;
-        std::int16_t offset;
-        bool swap;
-    };
-    static const Field socket_fields[] = {
-        {ad_protocol, 16, true}, {ad_pkttype, 4, false},  {ad_ifindex, 40, false},         {ad_mark, 8, false},
-        {ad_queue, 12, false},   {ad_rxhash, 68, false},  {ad_vlan_tag, 24, false},        {ad_vlan_tag_present, 20, false},
-        {ad_vlan_tpid, 28, true},
-    };
-    static const Field xdp_fields[] = {{ad_ifindex, 12, false}, {ad_queue, 16, false}};
     Reg r = alloc();
     if (!options_.ancillary) {  // bpf_filter: an offset past the packet
         reject_always(r);
@@ -277,12 +253,11 @@ Reg Lowering::ancillary(std::uint32_t code) {
         as_.put(mov32_imm(r, 0));  // XDP sees a tag inline, never in metadata
         return r;
     }
-    for (const auto& f : target_ == Target::xdp ? std::span<const Field>(xdp_fields) : std::span<const Field>(socket_fields))
-        if (f.code == code) {
-            as_.put(load(sz::w, r, r6, f.offset));
-            if (f.swap) as_.put(to_big_endian(r, 16));
-            return r;
-        }
+    if (const ContextField* f = ancillary_field(code, target_)) {
+        as_.put(load(sz::w, r, r6, f->offset));
+        if (f->swap) as_.put(to_big_endian(r, 16));
+        return r;
+    }
     fail(std::string("SKF_AD_") + ancillary_name(code) + " is not available to " +
          (target_ == Target::xdp ? "XDP programs" : "eBPF socket programs"));
     return r;
