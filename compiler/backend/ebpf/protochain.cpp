@@ -61,7 +61,8 @@ void Lowering::walk_header(const ir::ExprNode& n, bool first, Reg offset, Reg le
 
 Reg Lowering::protochain(const ir::ExprNode& n) {
     bool xdp = target_ == Target::xdp;
-    auto [proto, offset] = gen_pair(n.a, n.b);
+    const auto [proto_reg, offset_reg] = gen_pair(n.a, n.b);
+    Reg proto = proto_reg, offset = offset_reg;  // named: lambdas below capture them
     clobber(proto);
     clobber(offset);
     as_.put(store_imm(sz::dw, r10, walk_slot(0), 0));
