@@ -1,5 +1,6 @@
 #include "driver/ebpf_commands.hpp"
 
+#include "backend/ebpf/convert.hpp"
 #include "backend/ebpf/elf_writer.hpp"
 #include "backend/ebpf/loader.hpp"
 #include "backend/ebpf/lower.hpp"
@@ -33,21 +34,18 @@ int run_ebpf_command(const EbpfCommand& c) {
         }
         options.dlt = dlt;
     }
-    std::optional<ir::Program> program;
-    if (c.from_cbpf) {
-        program = cbpf_import::translate(*c.from_cbpf, !options.optimize);
-    } else {
-        diag::Sink sink;
-        program = compile_to_ir(c.expression, options, sink);
-        sink.print(std::cerr, "fcc", c.expression);
-        if (!program) return 1;
-    }
     ebpf::LowerOptions lower_options;
     lower_options.invert = c.invert;
     lower_options.ancillary = c.ancillary;
     lower_options.vlan_metadata = c.from_cbpf || options.dlt == DLT_EN10MB;  // tags in metadata exist on Ethernet
+    std::optional<ebpf::Program> code;
     diag::Sink sink;
-    auto code = ebpf::lower(*program, target, lower_options, sink);
+    if (c.from_cbpf) {
+        code = ebpf::from_cbpf(*c.from_cbpf, !options.optimize, target, lower_options, sink);
+    } else {
+        auto program = compile_to_ir(c.expression, options, sink);
+        if (program) code = ebpf::lower(*program, target, lower_options, sink);
+    }
     sink.print(std::cerr, "fcc", c.expression);
     if (!code) return 1;
 

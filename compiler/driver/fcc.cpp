@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
     app.add_flag("-d", d1, "print the program as tcpdump -d does");
     app.add_flag("--dd,-D", d2, "-dd: print the program as tcpdump -dd does (C array)");
     app.add_flag("--ddd", d3, "-ddd: print the program as tcpdump -ddd does (decimal)");
-    app.add_flag("--O0", no_opt, "-O0: turn the optimizer off");
+    app.add_flag("--O0", no_opt, "-O0: turn the optimizer off (with --from-cbpf: convert one to one, as the kernel does)");
     app.add_option("-s,--snaplen", snaplen, "the value a match returns (default 262144; 0 means 262144)");
     app.add_option("--dlt,-y", dlt_name, "link type: EN10MB (default), RAW, IPV4, IPV6, LINUX_SLL, LINUX_SLL2, or a number")
         ->option_text("NAME|NUM");

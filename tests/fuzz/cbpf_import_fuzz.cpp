@@ -1,11 +1,13 @@
-// libFuzzer target: any bytes as a -ddd/-dd listing, through read, check
-// and both translations.  Nothing may crash, hang or trip a sanitizer; a
+// libFuzzer target: any bytes as a -ddd/-dd listing, through read, check,
+// both translations and the one-to-one eBPF conversion.  Nothing may crash, hang or trip a sanitizer; a
 // refusal always says why; a program that check() accepts translates to IR
 // that verifies, and on a few packets gives libpcap's bpf_filter's result
 // (but for SKF_AD_* loads, which bpf_filter does not have, and libpcap's
-// protochain AH walk, which bpf_filter may never finish).
+// protochain AH walk, which bpf_filter may never finish); the conversion
+// gives a program or says why not.
 //   cmake -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DFCAP_FUZZ=ON && cmake --build build-fuzz --target cbpf_import_fuzz
 //   build-fuzz/bin/cbpf_import_fuzz -max_total_time=60 -dict=tests/fuzz/cbpf_import.dict
+#include "backend/ebpf/convert.hpp"
 #include "cbpf_import/cbpf_import.hpp"
 
 #include <pcap/pcap.h>
@@ -37,6 +39,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!fcap::cbpf_import::check(*code, sink)) {
         if (!sink.has_errors()) __builtin_trap();
         return 0;
+    }
+    for (auto target : {fcap::ebpf::Target::xdp, fcap::ebpf::Target::socket}) {
+        fcap::diag::Sink convert_sink;
+        fcap::ebpf::LowerOptions options;
+        options.ancillary = size % 2;
+        if (!fcap::ebpf::convert_cbpf(*code, target, options, convert_sink) && !convert_sink.has_errors())
+            __builtin_trap();
     }
     // Packets: the input's own bytes, whole and cut short.
     const std::uint32_t lengths[] = {0, 14, 34, std::uint32_t(size)};

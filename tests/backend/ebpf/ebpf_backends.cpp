@@ -1,5 +1,6 @@
 #include "ebpf_backends.hpp"
 
+#include "backend/ebpf/convert.hpp"
 #include "backend/ebpf/loader.hpp"
 #include "backend/ebpf/lower.hpp"
 #include "backend/ebpf/replay.hpp"
@@ -18,14 +19,24 @@ bool reads_length(const ir::Program& p) {
     return false;
 }
 
-// Lowers, loads and runs `program` on every packet.
-Verdicts run_in_kernel(const ir::Program& program, ebpf::Target target, int dlt, const std::vector<Packet>& packets,
-                       const std::string& expression, KernelStats& stats) {
-    Verdicts v;
+bool reads_length(const std::vector<cbpf::Insn>& p) {
+    for (const auto& i : p)
+        if (i.code == 0x80 || i.code == 0x81) return true;  // ld len, ldx len
+    return false;
+}
+
+ebpf::LowerOptions lower_options(int dlt) {
     ebpf::LowerOptions options;
     options.vlan_metadata = dlt == DLT_EN10MB;
-    diag::Sink sink;
-    auto code = ebpf::lower(program, target, options, sink);
+    return options;
+}
+
+// Loads and runs `code` (which the lowering left in `sink`'s care) on every
+// packet; `length`: the program reads `len`.
+Verdicts run_in_kernel(const std::optional<ebpf::Program>& code, const diag::Sink& sink, bool length,
+                       ebpf::Target target, const std::vector<Packet>& packets, const std::string& expression,
+                       KernelStats& stats) {
+    Verdicts v;
     if (!code) {
         v.refused = true;
         v.error = "the eBPF lowering refuses it: " + sink.first_error();
@@ -38,7 +49,6 @@ Verdicts run_in_kernel(const ir::Program& program, ebpf::Target target, int dlt,
         v.error = "the verifier refuses it: " + log.substr(0, 2000);
         return v;
     }
-    bool length = reads_length(program);
     std::uint64_t run = 0, matched = 0;
     v.values.assign(packets.size(), 0);
     v.not_run.assign(packets.size(), false);
@@ -85,7 +95,8 @@ Backend ebpf_backend(ebpf::Target target, KernelStats& stats) {
                     v.error = sink.first_error();
                     return v;
                 }
-                return run_in_kernel(*ir, target, dlt, packets, e, stats);
+                auto code = ebpf::lower(*ir, target, lower_options(dlt), sink);
+                return run_in_kernel(code, sink, reads_length(*ir), target, packets, e, stats);
             }};
 }
 
@@ -109,7 +120,8 @@ Backend from_cbpf_backend(ebpf::Target target, bool straight, KernelStats& stats
                     v.not_run.assign(packets.size(), true);
                     return v;
                 }
-                return run_in_kernel(cbpf_import::translate(*code, straight), target, dlt, packets, e, stats);
+                auto lowered = ebpf::from_cbpf(*code, straight, target, lower_options(dlt), sink);
+                return run_in_kernel(lowered, sink, reads_length(*code), target, packets, e, stats);
             }};
 }
 
