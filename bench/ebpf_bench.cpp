@@ -1,18 +1,22 @@
 // Time per packet through BPF_PROG_RUN (with repeat), in one run:
-//   * fcc's XDP program against libpcap's optimized cBPF translated one to
+//   * fcc's XDP program against libpcap's optimized cBPF converted one to
 //     one (`fcc -O0 --from-cbpf`: what the kernel itself runs for tcpdump,
-//     converted from classic BPF), over the corpus;
+//     a call per packet load), over the corpus; and, to show where the
+//     difference comes from, against the same conversion with each load
+//     read directly after its own bounds check, and against libpcap's code
+//     through fcc's optimizer (`fcc --from-cbpf`);
 //   * fcc's XDP program against hand-written C filters built with clang -O2
 //     (bench/xdp_floor.bpf.c), for a handful of expressions.
-// Two figures per program: the test run's wall time per packet (what a
-// harness timing BPF_PROG_TEST_RUN sees: ~27 ns of it is the runner's own
-// loop, even for an empty program) and the program's own run time (the
-// kernel's bpf_stats).  Every verdict is checked against libpcap's first.
-// Needs root or CAP_BPF.
+// Two figures per program: the kernel's own timing of the test run (the
+// `duration` BPF_PROG_TEST_RUN returns, per run; about 22 ns of it is the
+// runner's loop, even for an XDP program that only returns), and that less
+// the runner's cost: the program's share.  Every verdict is checked against
+// libpcap's first.  Needs root or CAP_BPF.
 //
 //   fcap_ebpf_bench [CORPUS] [--repeat N] [--limit N]   (default: 2000
 //   repeats, the first 100 expressions, 64 packets of tests/pcaps/ethernet.pcap)
 #include "backend/cbpf/run.hpp"
+#include "backend/ebpf/convert.hpp"
 #include "backend/ebpf/loader.hpp"
 #include "backend/ebpf/lower.hpp"
 #include "backend/ebpf/replay.hpp"
@@ -25,9 +29,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 #include <pcap/dlt.h>
-#include <unistd.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -37,40 +39,35 @@
 namespace {
 
 using Packets = std::vector<std::vector<std::uint8_t>>;
+using Classic = std::vector<fcap::cbpf::Insn>;
 
 struct Time {
-    double wall = 0;     // ns per packet, the whole test run
-    double program = 0;  // ns per packet, the program alone (bpf_stats)
+    double run = 0;      // ns per packet: the kernel's own timing of the test run
+    double program = 0;  // ns per packet: that, less an XDP program that only returns
 };
 
-// One round: every packet, `repeat` runs each.
-Time measure(int fd, const Packets& packets, unsigned repeat) {
-    bpf_prog_info before{}, after{};
-    std::uint32_t size = sizeof before;
-    bpf_obj_get_info_by_fd(fd, &before, &size);
-    auto start = std::chrono::steady_clock::now();
+// One round: every packet, `repeat` runs each; the mean of the kernel's
+// per-run durations.  (An XDP test run with repeat > 1 costs milliseconds
+// per call to set up, so a wall clock around the call would time that.)
+double measure(int fd, const Packets& packets, unsigned repeat) {
+    double sum = 0;
     for (const auto& p : packets) {
         LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = p.data(), .data_size_in = std::uint32_t(p.size()),
                     .repeat = int(repeat));
-        if (bpf_prog_test_run_opts(fd, &o) != 0) return {-1, -1};
+        if (bpf_prog_test_run_opts(fd, &o) != 0) return -1;
+        sum += o.duration;
     }
-    double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
-    size = sizeof after;
-    bpf_obj_get_info_by_fd(fd, &after, &size);
-    double runs = double(packets.size()) * repeat;
-    double counted = double(after.run_cnt - before.run_cnt);
-    return {ns / runs, counted > 0 ? double(after.run_time_ns - before.run_time_ns) / counted : -1};
+    return sum / double(packets.size());
 }
 
-// Programs measured in turns, the best of three rounds each (noise only adds).
-std::vector<Time> compare(const std::vector<int>& fds, const Packets& packets, unsigned repeat) {
+// Programs measured in turns, the best of `rounds` rounds each (noise only
+// adds); the runner's own cost is `base`.
+std::vector<Time> compare(const std::vector<int>& fds, const Packets& packets, unsigned repeat, double base,
+                          int rounds = 3) {
     std::vector<Time> best(fds.size(), Time{1e18, 1e18});
-    for (int round = 0; round < 3; ++round)
-        for (std::size_t i = 0; i < fds.size(); ++i) {
-            Time t = measure(fds[i], packets, repeat);
-            best[i].wall = std::min(best[i].wall, t.wall);
-            best[i].program = std::min(best[i].program, t.program);
-        }
+    for (int round = 0; round < rounds; ++round)
+        for (std::size_t i = 0; i < fds.size(); ++i) best[i].run = std::min(best[i].run, measure(fds[i], packets, repeat));
+    for (auto& t : best) t.program = std::max(t.run - base, 0.1);
     return best;
 }
 
@@ -80,7 +77,7 @@ bool matches(int fd, const std::vector<std::uint8_t>& p) {
 }
 
 // The number of packets whose verdict differs from libpcap's.
-int wrong_verdicts(int fd, const std::vector<fcap::cbpf::Insn>& reference, const Packets& packets) {
+int wrong_verdicts(int fd, const Classic& reference, const Packets& packets) {
     int wrong = 0;
     for (const auto& p : packets) {
         auto size = std::uint32_t(p.size());
@@ -89,36 +86,51 @@ int wrong_verdicts(int fd, const std::vector<fcap::cbpf::Insn>& reference, const
     return wrong;
 }
 
-std::optional<fcap::ebpf::LoadedProgram> load_xdp(const fcap::ir::Program& ir) {
-    fcap::diag::Sink sink;
-    auto code = fcap::ebpf::lower_xdp(ir, {}, sink);
+std::optional<fcap::ebpf::LoadedProgram> load_xdp(const std::optional<fcap::ebpf::Program>& code) {
     if (!code) return std::nullopt;
     std::string log;
     return fcap::ebpf::load(*code, &log);
 }
 
+std::optional<fcap::ebpf::LoadedProgram> load_xdp(const fcap::ir::Program& ir) {
+    fcap::diag::Sink sink;
+    return load_xdp(fcap::ebpf::lower_xdp(ir, {}, sink));
+}
+
+// `fcc [-O0] --from-cbpf - --target xdp`
+std::optional<fcap::ebpf::LoadedProgram> load_xdp(const Classic& classic, bool straight) {
+    fcap::diag::Sink sink;
+    return load_xdp(fcap::ebpf::from_cbpf(classic, straight, fcap::ebpf::Target::xdp, {}, sink));
+}
+
+// One to one, but each load read directly after its own bounds check.
+std::optional<fcap::ebpf::LoadedProgram> load_xdp_direct(const Classic& classic) {
+    fcap::diag::Sink sink;
+    return load_xdp(fcap::ebpf::convert_cbpf(classic, fcap::ebpf::Target::xdp, {}, sink, fcap::ebpf::XdpLoads::direct));
+}
+
 struct Ratios {
-    double log_wall = 0, log_program = 0;
+    double log_run = 0, log_program = 0;
     int n = 0;
     void add(const Time& ours, const Time& theirs) {
-        log_wall += std::log(ours.wall / theirs.wall);
+        log_run += std::log(ours.run / theirs.run);
         log_program += std::log(ours.program / theirs.program);
         ++n;
     }
     void print(const char* what) const {
         if (n == 0) return;
-        std::printf("%s, geometric mean of %d ratios: %.3f for the test run, %.3f for the program alone\n", what, n,
-                    std::exp(log_wall / n), std::exp(log_program / n));
+        std::printf("%s,\n  geometric mean of %d ratios: %.3f for the test run, %.3f for the program's share\n", what, n,
+                    std::exp(log_run / n), std::exp(log_program / n));
     }
 };
 
 void print_row(const std::string& e, const Time& a, const Time& b) {
-    std::printf("%-46.46s %7.2f %7.2f %6.3f   %6.2f %6.2f %6.3f\n", e.c_str(), a.wall, b.wall, a.wall / b.wall,
-                a.program, b.program, a.program / b.program);
+    std::printf("%-46.46s %7.2f %7.2f %6.3f   %6.2f %6.2f %6.3f\n", e.c_str(), a.run, b.run, a.run / b.run, a.program,
+                b.program, a.program / b.program);
 }
 
 void header(const char* theirs) {
-    std::printf("\n%-46s %23s   %22s\n", "", "test run, ns/packet", "program alone (bpf_stats)");
+    std::printf("\n%-46s %23s   %22s\n", "", "test run, ns/packet", "less the runner's cost");
     std::printf("%-46s %7s %7s %6s   %6s %6s %6s\n", "expression", "fcc", theirs, "ratio", "fcc", theirs, "ratio");
 }
 
@@ -138,8 +150,6 @@ int main(int argc, char** argv) {
         std::printf("skipped: %s\n", why.c_str());
         return 0;
     }
-    int stats = bpf_enable_stats(BPF_STATS_RUN_TIME);  // while this descriptor is open
-    if (stats < 0) std::printf("note: bpf_stats unavailable; the program-alone figures are missing\n");
     auto capture = fcap::test::read_capture(std::string(FCAP_SOURCE_DIR) + "/tests/pcaps/ethernet.pcap");
     if (!capture) return 1;
     Packets packets;
@@ -153,12 +163,15 @@ int main(int argc, char** argv) {
     empty.insns = {{0xb7, 0, 0, 0, XDP_PASS}, {0x95, 0, 0, 0, 0}};
     std::string log;
     auto nothing = fcap::ebpf::load(empty, &log);
-    Time base = compare({nothing->fd()}, packets, repeat)[0];
-    std::printf("an XDP program that only returns: %.2f ns/packet for the test run, %.2f ns alone\n", base.wall,
-                base.program);
+    if (!nothing) {
+        std::printf("cannot load an empty XDP program:\n%s", log.c_str());
+        return 1;
+    }
+    double base = compare({nothing->fd()}, packets, repeat, 0, 5)[0].run;
+    std::printf("an XDP program that only returns: %.2f ns/packet (the runner's own cost)\n", base);
 
-    header("cBPF");
-    Ratios vs_cbpf;
+    header("-O0");
+    Ratios vs_cbpf, vs_direct, vs_optimized;
     int n = 0;
     for (const auto& e : fcap::test::read_corpus(corpus)) {
         if (n >= limit) break;
@@ -169,13 +182,18 @@ int main(int argc, char** argv) {
         auto reference = fcap::ebpf::libpcap_program(e, DLT_EN10MB, 262144, &error);
         if (!ir || !reference || !fcap::cbpf_import::check(*reference, sink)) continue;
         auto ours = load_xdp(*ir);
-        auto theirs = load_xdp(fcap::cbpf_import::translate(*reference, true));  // -O0 --from-cbpf
-        if (!ours || !theirs) continue;
-        if (int w = wrong_verdicts(ours->fd(), *reference, packets) + wrong_verdicts(theirs->fd(), *reference, packets))
-            std::printf("%-46.46s %d verdicts differ from libpcap's!\n", e.c_str(), w);
-        auto t = compare({ours->fd(), theirs->fd()}, packets, repeat);
+        auto theirs = load_xdp(*reference, true);      // -O0 --from-cbpf
+        auto direct = load_xdp_direct(*reference);
+        auto optimized = load_xdp(*reference, false);  // --from-cbpf
+        if (!ours || !theirs || !direct || !optimized) continue;
+        int wrong = 0;
+        for (const auto* p : {&ours, &theirs, &direct, &optimized}) wrong += wrong_verdicts((*p)->fd(), *reference, packets);
+        if (wrong) std::printf("%-46.46s %d verdicts differ from libpcap's!\n", e.c_str(), wrong);
+        auto t = compare({ours->fd(), theirs->fd(), direct->fd(), optimized->fd()}, packets, repeat, base);
         print_row(e, t[0], t[1]);
         vs_cbpf.add(t[0], t[1]);
+        vs_direct.add(t[0], t[2]);
+        vs_optimized.add(t[0], t[3]);
         ++n;
     }
 
@@ -205,7 +223,7 @@ int main(int argc, char** argv) {
             if (!ours || !reference || c < 0) continue;
             if (int w = wrong_verdicts(c, *reference, packets))
                 std::printf("%-46.46s the C filter differs from libpcap on %d packets!\n", e, w);
-            auto t = compare({ours->fd(), c}, packets, repeat);
+            auto t = compare({ours->fd(), c}, packets, repeat, base);
             print_row(e, t[0], t[1]);
             vs_c.add(t[0], t[1]);
         }
@@ -215,8 +233,9 @@ int main(int argc, char** argv) {
     std::printf("\n(no clang: the hand-written C floor was not built)\n");
 #endif
     std::printf("\n");
-    vs_cbpf.print("XDP: fcc / libpcap's cBPF translated one to one (-O0 --from-cbpf)");
+    vs_cbpf.print("XDP: fcc / libpcap's cBPF converted one to one, a call per load (-O0 --from-cbpf)");
+    vs_direct.print("XDP: fcc / libpcap's cBPF one to one, each load direct after its own bounds check");
+    vs_optimized.print("XDP: fcc / libpcap's cBPF through fcc's optimizer (--from-cbpf)");
     vs_c.print("XDP: fcc / hand-written C (clang -O2)");
-    if (stats >= 0) ::close(stats);
     return 0;
 }
