@@ -152,7 +152,8 @@ TEST(KernelTest, ConvertedRandomProgramsKeepBpfFiltersResults) {
 }
 
 // The path the checker takes: tcpdump -ddd text on fcc's stdin, an
-// object out, loaded by libbpf, run packet by packet.
+// object out (optimized, and -O0: the speed baseline), loaded by libbpf,
+// run packet by packet.
 TEST(KernelTest, FccWritesObjectsFromListingsThatLibbpfRuns) {
     std::string why;
     if (!ebpf::can_load_bpf(&why)) GTEST_SKIP() << why;
@@ -170,21 +171,23 @@ TEST(KernelTest, FccWritesObjectsFromListingsThatLibbpfRuns) {
         auto code = test::libpcap_code(e);
         std::string listing = (dir / "in.ddd").string(), object = (dir / "out.o").string();
         std::ofstream(listing) << cbpf::dump(code, 3);
-        std::string command = fcc + " --from-cbpf - --target xdp -o " + object + " < " + listing;
-        ASSERT_EQ(std::system(command.c_str()), 0) << command;
-        std::vector<std::vector<std::uint8_t>> frames;
-        for (const auto& pkt : packets) frames.push_back(pkt.data);
-        std::string error;
-        auto results = test::run_object(object, frames, &error);
-        ASSERT_TRUE(results) << e << ": " << error;
-        std::size_t matched = 0;
-        for (std::size_t i = 0; i < packets.size(); ++i) {
-            const auto& pkt = packets[i];
-            bool theirs = test::bpf_filter_of(code, pkt.data.data(), pkt.wirelen, pkt.caplen) != 0;
-            ASSERT_EQ((*results)[i] == std::uint32_t(ebpf::xdp_drop), theirs) << e << ", packet " << i;
-            matched += theirs;
+        for (const char* mode : {"", "-O0 "}) {
+            std::string command = fcc + " " + mode + "--from-cbpf - --target xdp -o " + object + " < " + listing;
+            ASSERT_EQ(std::system(command.c_str()), 0) << command;
+            std::vector<std::vector<std::uint8_t>> frames;
+            for (const auto& pkt : packets) frames.push_back(pkt.data);
+            std::string error;
+            auto results = test::run_object(object, frames, &error);
+            ASSERT_TRUE(results) << e << ": " << error;
+            std::size_t matched = 0;
+            for (std::size_t i = 0; i < packets.size(); ++i) {
+                const auto& pkt = packets[i];
+                bool theirs = test::bpf_filter_of(code, pkt.data.data(), pkt.wirelen, pkt.caplen) != 0;
+                ASSERT_EQ((*results)[i] == std::uint32_t(ebpf::xdp_drop), theirs) << mode << e << ", packet " << i;
+                matched += theirs;
+            }
+            EXPECT_GT(matched, 0u) << e << ": a test that never matches proves little";
         }
-        EXPECT_GT(matched, 0u) << e << ": a test that never matches proves little";
     }
 }
 
