@@ -6,6 +6,7 @@
 #include "backend/ebpf/lower.hpp"
 #include "backend/ebpf/print.hpp"
 #include "backend/ebpf/replay.hpp"
+#include "capture_file/capture_file.hpp"
 #include "cbpf_import/cbpf_import.hpp"
 
 #include <CLI/CLI.hpp>
@@ -27,7 +28,7 @@ int run_ebpf_command(const EbpfCommand& c) {
     // A replay judges the capture's packets: compile for its link type.
     if (!c.replay_file.empty() && !c.from_cbpf) {
         std::string error;
-        int dlt = ebpf::capture_link_type(c.replay_file, &error);
+        int dlt = capture_link_type(c.replay_file, &error);
         if (dlt < 0) {
             std::cerr << "fcc: error: cannot read " << c.replay_file << ": " << error << "\n";
             return 1;
@@ -76,7 +77,7 @@ int run_ebpf_command(const EbpfCommand& c) {
     std::optional<std::vector<cbpf::Insn>> reference = c.from_cbpf;
     if (!reference) {
         std::string error;
-        int dlt = ebpf::capture_link_type(c.replay_file, &error);
+        int dlt = capture_link_type(c.replay_file, &error);
         reference = ebpf::libpcap_program(c.expression, dlt, options.snaplen, &error);
         if (!reference && c.expect) {
             std::cerr << "fcc: error: libpcap refuses the expression (" << error << "); nothing to compare with\n";

@@ -1,6 +1,7 @@
 #include "driver/replay.hpp"
 
 #include "backend/cbpf/run.hpp"
+#include "capture_file/capture_file.hpp"
 
 #include <pcap/pcap.h>
 
@@ -10,13 +11,10 @@ namespace fcap::replay {
 
 bool run_cbpf(const std::string& path, const std::string& expression, const Options& options,
               const std::vector<cbpf::Insn>& program, std::ostream& out, std::ostream& err, Report& report) {
-    char errbuf[PCAP_ERRBUF_SIZE];
-    pcap_t* p = pcap_open_offline(path.c_str(), errbuf);
-    if (p == nullptr) {
-        err << "fcc: error: cannot read " << path << ": " << errbuf << "\n";
-        return false;
-    }
-    report.link_type = pcap_datalink(p);
+    auto file = CaptureFile::open(path, err);
+    if (!file) return false;
+    pcap_t* p = file->handle();
+    report.link_type = file->link_type();
     bpf_program reference{};
     bool have_reference = false;
     if (options.expect) {
@@ -26,31 +24,25 @@ bool run_cbpf(const std::string& path, const std::string& expression, const Opti
             have_reference = true;
         }
     }
-    pcap_pkthdr* h;
-    const u_char* bytes;
-    int rc;
-    while ((rc = pcap_next_ex(p, &h, &bytes)) == 1) {
+    file->for_each([&](const pcap_pkthdr& h, const std::uint8_t* bytes) {
         ++report.packets;
-        std::uint32_t ours = cbpf::run(program, bytes, h->caplen, h->len);
+        std::uint32_t ours = cbpf::run(program, bytes, h.caplen, h.len);
         if (ours) ++report.matched;
         bool differs = false;
         std::uint32_t theirs = 0;
         if (have_reference) {
-            theirs = bpf_filter(reference.bf_insns, bytes, h->len, h->caplen);
+            theirs = bpf_filter(reference.bf_insns, bytes, h.len, h.caplen);
             differs = (theirs != 0) != (ours != 0);
             if (differs) ++report.differences;
         }
         if (options.verbose || differs) {
-            out << report.packets << ": " << (ours ? "match" : "no match") << " (caplen " << h->caplen << ", len "
-                << h->len << ")";
+            out << report.packets << ": " << (ours ? "match" : "no match") << " (caplen " << h.caplen << ", len "
+                << h.len << ")";
             if (differs) out << "  DIFFERS: libpcap says " << (theirs ? "match" : "no match");
             out << "\n";
         }
-    }
-    if (rc == -1) err << "fcc: warning: " << path << ": " << pcap_geterr(p) << " (after " << report.packets
-                      << " packets)\n";
+    }, err);
     if (have_reference) pcap_freecode(&reference);
-    pcap_close(p);
     return true;
 }
 

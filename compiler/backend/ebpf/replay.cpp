@@ -1,6 +1,7 @@
 #include "backend/ebpf/replay.hpp"
 
 #include "backend/ebpf/lower.hpp"
+#include "capture_file/capture_file.hpp"
 
 #include <pcap/pcap.h>
 #include <unistd.h>
@@ -60,18 +61,6 @@ private:
 
 }  // namespace
 
-int capture_link_type(const std::string& path, std::string* error) {
-    char errbuf[PCAP_ERRBUF_SIZE];
-    pcap_t* p = pcap_open_offline(path.c_str(), errbuf);
-    if (p == nullptr) {
-        if (error) *error = errbuf;
-        return -1;
-    }
-    int dlt = pcap_datalink(p);
-    pcap_close(p);
-    return dlt;
-}
-
 std::optional<std::vector<cbpf::Insn>> libpcap_program(const std::string& expression, int dlt,
                                                        std::uint32_t snaplen, std::string* error) {
     pcap_t* dead = pcap_open_dead(dlt, int(snaplen));
@@ -129,13 +118,9 @@ void run_batch(const LoadedProgram& program, Batch& b) {
 bool replay(const LoadedProgram& program, Target target, const std::string& path,
             const std::vector<cbpf::Insn>* reference, const ReplayOptions& options, std::ostream& out,
             std::ostream& err, ReplayReport& report) {
-    char errbuf[PCAP_ERRBUF_SIZE];
-    pcap_t* p = pcap_open_offline(path.c_str(), errbuf);
-    if (p == nullptr) {
-        err << "fcc: error: cannot read " << path << ": " << errbuf << "\n";
-        return false;
-    }
-    report.link_type = pcap_datalink(p);
+    auto file = CaptureFile::open(path, err);
+    if (!file) return false;
+    report.link_type = file->link_type();
     std::uint32_t match_action = std::uint32_t(options.invert ? xdp_pass : xdp_drop);
     const auto* ref = reference ? reinterpret_cast<const bpf_insn*>(reference->data()) : nullptr;
     Progress progress(err, options.progress);
@@ -176,19 +161,13 @@ bool replay(const LoadedProgram& program, Target target, const std::string& path
         }
         batch.clear();
     };
-    pcap_pkthdr* h;
-    const u_char* bytes;
-    int rc;
-    while ((rc = pcap_next_ex(p, &h, &bytes)) == 1) {
-        batch.headers.push_back(*h);
+    file->for_each([&](const pcap_pkthdr& h, const std::uint8_t* bytes) {
+        batch.headers.push_back(h);
         batch.offsets.push_back(batch.bytes.size());
-        batch.bytes.insert(batch.bytes.end(), bytes, bytes + h->caplen);
+        batch.bytes.insert(batch.bytes.end(), bytes, bytes + h.caplen);
         if (batch.headers.size() == batch_packets) report_batch();
-    }
+    }, err);
     report_batch();
-    if (rc == -1) err << "fcc: warning: " << path << ": " << pcap_geterr(p) << " (after " << report.packets
-                      << " packets)\n";
-    pcap_close(p);
     report.seconds = progress.done();
     report.counters = read_counters(program);
     return true;

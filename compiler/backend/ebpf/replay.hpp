@@ -44,9 +44,6 @@ struct ReplayReport {
     double seconds = 0;
 };
 
-// The link type of a capture, or -1 with *error set.
-int capture_link_type(const std::string& path, std::string* error);
-
 // libpcap's own program for `expression` on link type `dlt` (pcap_compile,
 // optimizer on); nullopt with *error set when libpcap refuses it.
 std::optional<std::vector<cbpf::Insn>> libpcap_program(const std::string& expression, int dlt,

@@ -6,6 +6,7 @@
 #include "backend/ebpf/loader.hpp"
 #include "backend/ebpf/lower.hpp"
 #include "backend/ebpf/replay.hpp"
+#include "capture_file/capture_file.hpp"
 #include "driver/compile.hpp"
 #include "support/pcap_file.hpp"
 
