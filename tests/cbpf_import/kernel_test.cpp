@@ -19,6 +19,7 @@
 #include "support/pcap_file.hpp"
 
 #include "cbpf_import/libbpf_object.hpp"
+#include "support/skip_without_bpf.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -45,8 +46,7 @@ std::vector<fcap::test::Packet> ethernet_packets() {
 }
 
 TEST(KernelTest, TranslatedLibpcapCodeKeepsBpfFiltersVerdicts) {
-    std::string why;
-    if (!ebpf::can_load_bpf(&why)) GTEST_SKIP() << why;
+    FCAP_SKIP_WITHOUT_BPF();
     auto packets = ethernet_packets();
     ASSERT_FALSE(packets.empty());
     std::size_t compared = 0, programs = 0, unavailable = 0, not_run = 0;
@@ -104,8 +104,7 @@ TEST(KernelTest, TranslatedLibpcapCodeKeepsBpfFiltersVerdicts) {
 // bpf_filter's results: XDP's verdict (loads by call and direct), and the
 // socket program's return value itself (`ret a` included).
 TEST(KernelTest, ConvertedRandomProgramsKeepBpfFiltersResults) {
-    std::string why;
-    if (!ebpf::can_load_bpf(&why)) GTEST_SKIP() << why;
+    FCAP_SKIP_WITHOUT_BPF();
     std::mt19937 rng(2026);
     std::vector<fcap::test::Packet> packets;
     for (auto& c : fcap::test::captures_of_type({fcap::test::own_pcaps_dir()}, DLT_EN10MB))
@@ -155,8 +154,7 @@ TEST(KernelTest, ConvertedRandomProgramsKeepBpfFiltersResults) {
 // object out (optimized, and -O0: the speed baseline), loaded by libbpf,
 // run packet by packet.
 TEST(KernelTest, FccWritesObjectsFromListingsThatLibbpfRuns) {
-    std::string why;
-    if (!ebpf::can_load_bpf(&why)) GTEST_SKIP() << why;
+    FCAP_SKIP_WITHOUT_BPF();
     std::string fcc = std::string(FCAP_BIN_DIR) + "/fcc";
     if (!std::filesystem::exists(fcc)) GTEST_SKIP() << fcc << " is not built";
     auto packets = ethernet_packets();

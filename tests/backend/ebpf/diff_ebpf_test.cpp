@@ -7,6 +7,7 @@
 // Needs root or CAP_BPF; skips with the reason otherwise.
 #include "backend/ebpf/loader.hpp"
 #include "ebpf_backends.hpp"
+#include "support/skip_without_bpf.hpp"
 
 #include <gtest/gtest.h>
 #include <pcap/dlt.h>
@@ -17,8 +18,7 @@ namespace fcap::test {
 namespace {
 
 void check(const std::string& corpus, int dlt, bool shared) {
-    std::string why;
-    if (!ebpf::can_load_bpf(&why)) GTEST_SKIP() << why;
+    FCAP_SKIP_WITHOUT_BPF();
     std::string dir = shared ? shared_pcaps_dir() : own_pcaps_dir();
     if (dir.empty()) GTEST_SKIP() << "../shared/pcaps is absent: the real captures are not part of a fresh clone";
     Capture all;

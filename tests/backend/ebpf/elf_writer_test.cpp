@@ -4,6 +4,7 @@
 #include "backend/ebpf/loader.hpp"
 #include "backend/ebpf/lower.hpp"
 #include "driver/compile.hpp"
+#include "support/skip_without_bpf.hpp"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -36,8 +37,7 @@ struct NoLeftovers {
 };
 
 TEST(ElfWriterTest, LibbpfOpensLoadsAndRunsIt) {
-    std::string why;
-    if (!can_load_bpf(&why)) GTEST_SKIP() << why;
+    FCAP_SKIP_WITHOUT_BPF();
     for (Target target : {Target::xdp, Target::socket}) {
         NoLeftovers file{write_object("ip and tcp", target)};
         bpf_object* obj = bpf_object__open_file(file.path.c_str(), nullptr);
@@ -66,8 +66,7 @@ TEST(ElfWriterTest, LibbpfOpensLoadsAndRunsIt) {
 }
 
 TEST(ElfWriterTest, BpftoolLoadsIt) {
-    std::string why;
-    if (!can_load_bpf(&why)) GTEST_SKIP() << why;
+    FCAP_SKIP_WITHOUT_BPF();
     if (std::system("command -v bpftool > /dev/null") != 0) GTEST_SKIP() << "bpftool is not installed";
     if (!std::filesystem::exists("/sys/fs/bpf")) GTEST_SKIP() << "no bpffs at /sys/fs/bpf";
     NoLeftovers file{write_object("udp port 53", Target::xdp)};

@@ -6,6 +6,7 @@
 #include "backend/ebpf/lower.hpp"
 #include "driver/compile.hpp"
 #include "random_programs.hpp"
+#include "support/skip_without_bpf.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,12 +15,6 @@
 
 namespace fcap::ebpf {
 namespace {
-
-#define SKIP_WITHOUT_BPF()                                   \
-    do {                                                     \
-        std::string why;                                     \
-        if (!can_load_bpf(&why)) GTEST_SKIP() << why;        \
-    } while (0)
 
 std::optional<LoadedProgram> build(const ir::Program& ir, Target target, const LowerOptions& options = {}) {
     diag::Sink sink;
@@ -46,7 +41,7 @@ std::optional<ir::Program> compile(const std::string& expression) {
 
 // XDP says match with XDP_DROP; a socket program returns the IR's own return value.
 TEST(LowerTest, RandomProgramsAgreeWithTheInterpreter) {
-    SKIP_WITHOUT_BPF();
+    FCAP_SKIP_WITHOUT_BPF();
     // FCAP_RANDOM_SEED and FCAP_RANDOM_PROGRAMS explore further.
     const char* seed = std::getenv("FCAP_RANDOM_SEED");
     const char* count = std::getenv("FCAP_RANDOM_PROGRAMS");
@@ -91,7 +86,7 @@ TEST(LowerTest, RandomProgramsAgreeWithTheInterpreter) {
 }
 
 TEST(LowerTest, TheVerifierAcceptsTrickyFiltersFirstTime) {
-    SKIP_WITHOUT_BPF();
+    FCAP_SKIP_WITHOUT_BPF();
     for (const char* e : {
              "protochain 6", "ip6 protochain 17 or ip protochain 51",
              // needs more registers than a socket program has: spills
@@ -138,7 +133,7 @@ std::vector<std::uint8_t> ipv6_chain(int hops, bool ah_loop) {
 }
 
 TEST(LowerTest, ProtochainWalksLongChainsAndEndsLoops) {
-    SKIP_WITHOUT_BPF();
+    FCAP_SKIP_WITHOUT_BPF();
     auto ir = compile("ip6 protochain 17");
     ASSERT_TRUE(ir);
     for (Target t : {Target::xdp, Target::socket}) {
@@ -164,7 +159,7 @@ TEST(LowerTest, ProtochainWalksLongChainsAndEndsLoops) {
 // SKF_AD_* loads reject offline, as bpf_filter does; with `ancillary` they
 // read the skb (the test runner's packet is PACKET_HOST, type 0).
 TEST(LowerTest, AncillaryRejectsOfflineAndReadsTheSkbLive) {
-    SKIP_WITHOUT_BPF();
+    FCAP_SKIP_WITHOUT_BPF();
     ir::Program p;
     ir::BlockId yes = p.add_return(7), no = p.add_return(9);
     p.entry = p.add_branch(ir::CmpOp::eq, p.exprs.ancillary(4), p.exprs.constant(0), yes, no);
@@ -184,7 +179,7 @@ TEST(LowerTest, AncillaryRejectsOfflineAndReadsTheSkbLive) {
 }
 
 TEST(LowerTest, XdpInvertSwapsTheActions) {
-    SKIP_WITHOUT_BPF();
+    FCAP_SKIP_WITHOUT_BPF();
     auto ir = compile("ip");
     ASSERT_TRUE(ir);
     std::vector<std::uint8_t> ip(60, 0), arp(60, 0);
@@ -204,7 +199,7 @@ TEST(LowerTest, XdpInvertSwapsTheActions) {
 // The per-CPU counters, summed: packets and bytes run, packets and bytes
 // matched; counting changes no verdict (the tests above count too).
 TEST(LowerTest, CountersSumPacketsAndBytes) {
-    SKIP_WITHOUT_BPF();
+    FCAP_SKIP_WITHOUT_BPF();
     auto ir = compile("udp");
     ASSERT_TRUE(ir);
     for (Target t : {Target::xdp, Target::socket}) {

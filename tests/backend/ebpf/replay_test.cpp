@@ -9,6 +9,7 @@
 #include "capture_file/capture_file.hpp"
 #include "driver/compile.hpp"
 #include "support/pcap_file.hpp"
+#include "support/skip_without_bpf.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -21,12 +22,6 @@
 
 namespace fcap::ebpf {
 namespace {
-
-#define SKIP_WITHOUT_BPF()                            \
-    do {                                              \
-        std::string why;                              \
-        if (!can_load_bpf(&why)) GTEST_SKIP() << why; \
-    } while (0)
 
 std::string pcap(const std::string& name) { return test::own_pcaps_dir() + "/" + name; }
 
@@ -70,7 +65,7 @@ std::size_t count(const std::string& text, const std::string& what) {
 }
 
 TEST(ReplayTest, EveryPacketIsRunOrReportedAndAgreesWithLibpcap) {
-    SKIP_WITHOUT_BPF();
+    FCAP_SKIP_WITHOUT_BPF();
     for (Target t : {Target::xdp, Target::socket}) {
         auto r = replay_file("tcp or udp or vlan", t, pcap("truncated.pcap"));
         auto capture = test::read_capture(pcap("truncated.pcap"));
@@ -87,7 +82,7 @@ TEST(ReplayTest, EveryPacketIsRunOrReportedAndAgreesWithLibpcap) {
 }
 
 TEST(ReplayTest, DifferencesAreReportedPerPacket) {
-    SKIP_WITHOUT_BPF();
+    FCAP_SKIP_WITHOUT_BPF();
     auto r = replay_file("tcp", Target::xdp, pcap("ethernet.pcap"), "udp");  // a deliberately wrong reference
     EXPECT_GT(r.report.differ, 0u);
     EXPECT_EQ(count(r.out, "DIFFERS: libpcap says"), r.report.differ);
@@ -96,7 +91,7 @@ TEST(ReplayTest, DifferencesAreReportedPerPacket) {
 // XDP and the skb test runner see a truncated packet's captured bytes as
 // the whole packet: `len` there is the captured length, and says so.
 TEST(ReplayTest, LengthOnTruncatedPacketsIsExplained) {
-    SKIP_WITHOUT_BPF();
+    FCAP_SKIP_WITHOUT_BPF();
     auto r = replay_file("greater 100", Target::xdp, pcap("truncated.pcap"));
     EXPECT_GT(r.report.differ, 0u);
     EXPECT_EQ(r.report.truncated_len, r.report.differ) << r.out;
@@ -104,7 +99,7 @@ TEST(ReplayTest, LengthOnTruncatedPacketsIsExplained) {
 }
 
 TEST(LoaderTest, ARefusalComesWithTheVerifiersLog) {
-    SKIP_WITHOUT_BPF();
+    FCAP_SKIP_WITHOUT_BPF();
     Program p;
     p.target = Target::xdp;
     p.insns = {Insn{0xbf, 0, 5, 0, 0}, Insn{0x95, 0, 0, 0, 0}};  // r0 = r5 (never written); exit
@@ -142,7 +137,7 @@ TEST(FccEbpfTest, PrintsAssembly) {
 }
 
 TEST(FccEbpfTest, ReplayWithExpect) {
-    SKIP_WITHOUT_BPF();
+    FCAP_SKIP_WITHOUT_BPF();
     std::string file = pcap("ethernet.pcap");
     for (const char* target : {"xdp", "socket"}) {
         auto ok = fcc(std::string("--target ") + target + " -r " + file + " --expect 'tcp port 80 or icmp'");
@@ -164,7 +159,7 @@ TEST(FccEbpfTest, ReplayWithExpect) {
 }
 
 TEST(FccEbpfTest, FromCbpfKeepsBpfFiltersVerdicts) {
-    SKIP_WITHOUT_BPF();
+    FCAP_SKIP_WITHOUT_BPF();
     std::string file = pcap("ethernet.pcap");
     std::string error;
     auto code = libpcap_program("tcp port 80 or udp", DLT_EN10MB, 262144, &error);

@@ -8,6 +8,7 @@
 #include "backend/ebpf/lower.hpp"
 #include "backend/ebpf/replay.hpp"
 #include "driver/compile.hpp"
+#include "support/skip_without_bpf.hpp"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -90,8 +91,7 @@ Copies send_and_count(int rx, int tx, int ifindex, const std::vector<std::uint8_
 }
 
 TEST(VlanLiveTest, TagInlineAndInMetadataGetLibpcapsVerdict) {
-    std::string why;
-    if (!can_load_bpf(&why)) GTEST_SKIP() << why;
+    FCAP_SKIP_WITHOUT_BPF();
     int ifindex = int(if_nametoindex("lo"));
     if (ifindex == 0) GTEST_SKIP() << "no loopback interface";
     Fd rx(socket(AF_PACKET, SOCK_RAW, htons(0x0003 /* ETH_P_ALL */)));
