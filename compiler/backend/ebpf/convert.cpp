@@ -24,7 +24,7 @@ constexpr std::uint64_t max_end = 0x7fffffff;
 // Direct access: XDP's linear data is at most a page, and the verifier
 // refuses packet offsets past MAX_PACKET_OFF (0xffff).
 constexpr std::uint64_t xdp_max_end = 0x7fff;
-constexpr std::int16_t skb_len = 0, xdp_data = 0, xdp_data_end = 4;
+using namespace detail::ctx;  // __sk_buff and xdp_md fields
 
 // Stack: the counters' address, the map key, XDP's load buffer, the
 // frame's length (direct loads), M[0..15].
@@ -55,10 +55,6 @@ std::uint8_t jump_op(std::uint16_t code) {
     case 0x30: return jop::jge;
     default: return jop::jset;
     }
-}
-
-std::uint8_t inverse(std::uint8_t o) {
-    return o == jop::jeq ? jop::jne : o == jop::jgt ? jop::jle : o == jop::jge ? jop::jlt : 0xff;
 }
 
 class Converter {
@@ -221,17 +217,18 @@ void Converter::ancillary(std::uint32_t code, Reg dst) {
         reject_always();
         return;
     }
-    if (code == ad_cpu || code == ad_random) {
-        as_.put(call(code == ad_cpu ? helper::get_smp_processor_id : helper::get_prandom_u32));
+    AncillarySource from = ancillary_source(code, target_);
+    switch (from.kind) {
+    case AncillarySource::helper:
+        as_.put(call(from.helper_id));
         as_.put(alu32_reg(op::mov, dst, r0));
-    } else if (target_ == Target::xdp && (code == ad_vlan_tag || code == ad_vlan_tag_present)) {
-        as_.put(mov32_imm(dst, 0));  // XDP sees a tag inline, never in metadata
-    } else if (const ContextField* f = ancillary_field(code, target_)) {
-        as_.put(load(sz::w, dst, r6, f->offset));
-        if (f->swap) as_.put(to_big_endian(dst, 16));
-    } else {
-        fail(std::string("SKF_AD_") + ancillary_name(code) + " is not available to " +
-             (target_ == Target::xdp ? "XDP programs" : "eBPF socket programs"));
+        break;
+    case AncillarySource::zero: as_.put(mov32_imm(dst, 0)); break;
+    case AncillarySource::context:
+        as_.put(load(sz::w, dst, r6, from.field.offset));
+        if (from.field.swap) as_.put(to_big_endian(dst, 16));
+        break;
+    case AncillarySource::none: fail(ancillary_unavailable(code, target_)); break;
     }
 }
 
@@ -278,7 +275,7 @@ void Converter::branch(std::size_t pc, const cbpf::Insn& i) {
         else as_.jump(cls::jmp32 | jo, reg_a, std::int32_t(i.k), at(to));
     };
     if (t == pc + 1 && o != jop::jset) {
-        emit(inverse(o), f);
+        emit(inverse_jump(o), f);
         return;
     }
     emit(o, t);

@@ -11,6 +11,7 @@
 //   4. branches jump to the successor that does not follow, so the next
 //      block is reached by falling through;
 //   5. returns count matches and give XDP's action or the socket's length.
+#include "backend/ebpf/ancillary.hpp"
 #include "backend/ebpf/counting.hpp"
 #include "backend/ebpf/lowering.hpp"
 
@@ -26,9 +27,7 @@ namespace {
 // takes XDP's fast copy, whose constant loads below this need no check.
 constexpr std::uint32_t fast_limit = 60;
 
-// __sk_buff and xdp_md fields.
-constexpr std::int16_t skb_len = 0, skb_vlan_present = 20, skb_vlan_tci = 24, skb_vlan_proto = 28;
-constexpr std::int16_t xdp_data = 0, xdp_data_end = 4;
+using namespace ctx;  // __sk_buff and xdp_md fields
 
 std::uint8_t jump_op(ir::CmpOp op) {
     switch (op) {
@@ -38,19 +37,6 @@ std::uint8_t jump_op(ir::CmpOp op) {
     case ir::CmpOp::set: return jop::jset;
     }
     return jop::jeq;
-}
-
-// The jump taken exactly when `o` is not; jset has none.
-std::uint8_t inverse(std::uint8_t o) {
-    switch (o) {
-    case jop::jeq: return jop::jne;
-    case jop::jne: return jop::jeq;
-    case jop::jgt: return jop::jle;
-    case jop::jle: return jop::jgt;
-    case jop::jge: return jop::jlt;
-    case jop::jlt: return jop::jge;
-    }
-    return 0xff;
 }
 
 bool compare(std::uint8_t o, std::uint32_t a, std::uint32_t b) {
@@ -266,7 +252,7 @@ void Lowering::branch(const ir::Branch& br, ir::BlockId next, const std::vector<
         else as_.jump(cls::jmp32 | jo, l, r, to);
     };
     if (br.if_true == next && o != jop::jset) {
-        emit(inverse(o), if_false);
+        emit(inverse_jump(o), if_false);
     } else {
         emit(o, if_true);
         if (br.if_false != next) as_.goto_(if_false);

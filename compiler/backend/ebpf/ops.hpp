@@ -29,6 +29,18 @@ namespace jop {
 constexpr std::uint8_t ja = 0x00, jeq = 0x10, jgt = 0x20, jge = 0x30, jset = 0x40, jne = 0x50, call = 0x80,
                        exit = 0x90, jlt = 0xa0, jle = 0xb0;
 }
+// The jump taken exactly when `o` is not; jset has none (0xff).
+constexpr std::uint8_t inverse_jump(std::uint8_t o) {
+    switch (o) {
+    case jop::jeq: return jop::jne;
+    case jop::jne: return jop::jeq;
+    case jop::jgt: return jop::jle;
+    case jop::jle: return jop::jgt;
+    case jop::jge: return jop::jlt;
+    case jop::jlt: return jop::jge;
+    }
+    return 0xff;
+}
 namespace src {
 constexpr std::uint8_t k = 0x00, x = 0x08;
 }

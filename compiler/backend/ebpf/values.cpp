@@ -245,21 +245,16 @@ Reg Lowering::ancillary(std::uint32_t code) {
         reject_always(r);
         return r;
     }
-    if (code == ad_cpu || code == ad_random) {
-        call_helper(code == ad_cpu ? helper::get_smp_processor_id : helper::get_prandom_u32, r);
-        return r;
+    AncillarySource from = ancillary_source(code, target_);
+    switch (from.kind) {
+    case AncillarySource::helper: call_helper(from.helper_id, r); break;
+    case AncillarySource::zero: as_.put(mov32_imm(r, 0)); break;
+    case AncillarySource::context:
+        as_.put(load(sz::w, r, r6, from.field.offset));
+        if (from.field.swap) as_.put(to_big_endian(r, 16));
+        break;
+    case AncillarySource::none: fail(ancillary_unavailable(code, target_)); break;
     }
-    if (target_ == Target::xdp && (code == ad_vlan_tag || code == ad_vlan_tag_present)) {
-        as_.put(mov32_imm(r, 0));  // XDP sees a tag inline, never in metadata
-        return r;
-    }
-    if (const ContextField* f = ancillary_field(code, target_)) {
-        as_.put(load(sz::w, r, r6, f->offset));
-        if (f->swap) as_.put(to_big_endian(r, 16));
-        return r;
-    }
-    fail(std::string("SKF_AD_") + ancillary_name(code) + " is not available to " +
-         (target_ == Target::xdp ? "XDP programs" : "eBPF socket programs"));
     return r;
 }
 
