@@ -1,5 +1,6 @@
 #include "capture/common/netns.hpp"
 
+#include "capture/common/inet.hpp"
 #include "capture/common/process.hpp"
 
 #include <arpa/inet.h>
@@ -28,28 +29,15 @@ std::string mac_text(const unsigned char* m) {
 bool echo_until_answered(int family, const std::string& host, int timeout_ms) {
     int fd = socket(family, SOCK_RAW, family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
     if (fd < 0) return false;
-    sockaddr_storage to{};
-    socklen_t len;
-    if (family == AF_INET) {
-        auto* a = reinterpret_cast<sockaddr_in*>(&to);
-        a->sin_family = AF_INET;
-        inet_pton(AF_INET, host.c_str(), &a->sin_addr);
-        len = sizeof *a;
-    } else {
-        auto* a = reinterpret_cast<sockaddr_in6*>(&to);
-        a->sin6_family = AF_INET6;
-        inet_pton(AF_INET6, host.c_str(), &a->sin6_addr);
-        len = sizeof *a;
-    }
+    sockaddr_storage to;
+    socklen_t len = socket_address(family, host, 0, to);
     // Echo request, id 0xfcap-ish, checksum filled in for IPv4 (the kernel
     // computes ICMPv6's).
     std::uint8_t msg[8] = {std::uint8_t(family == AF_INET ? 8 : 128), 0, 0, 0, 0xfc, 0xa9, 0, 1};
     if (family == AF_INET) {
-        std::uint32_t sum = 0;
-        for (int i = 0; i < 8; i += 2) sum += std::uint32_t(msg[i] << 8 | msg[i + 1]);
-        while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-        msg[2] = std::uint8_t(~sum >> 8);
-        msg[3] = std::uint8_t(~sum);
+        std::uint16_t sum = internet_checksum(msg, sizeof msg);
+        msg[2] = std::uint8_t(sum >> 8);
+        msg[3] = std::uint8_t(sum);
     }
     bool answered = false;
     for (int waited = 0; waited < timeout_ms && !answered; waited += 50) {

@@ -1,5 +1,7 @@
 #include "capture/traffic.hpp"
 
+#include "capture/common/inet.hpp"
+
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
@@ -23,13 +25,8 @@ void put16(Bytes& b, std::uint16_t v) {
     b.push_back(std::uint8_t(v));
 }
 
-std::uint16_t checksum(const std::uint8_t* p, std::size_t n) {
-    std::uint32_t sum = 0;
-    for (std::size_t i = 0; i + 1 < n; i += 2) sum += std::uint32_t(p[i] << 8 | p[i + 1]);
-    if (n & 1) sum += std::uint32_t(p[n - 1] << 8);
-    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-    return std::uint16_t(~sum);
-}
+using tools::internet_checksum;
+using tools::socket_address;
 
 Bytes ipv4_udp(const tools::VethLab& lab, std::uint16_t port, std::size_t payload) {
     Bytes ip;
@@ -43,7 +40,7 @@ Bytes ipv4_udp(const tools::VethLab& lab, std::uint16_t port, std::size_t payloa
     ip.insert(ip.end(), s, s + 4);
     inet_pton(AF_INET, lab.right_ip4.c_str(), &a);
     ip.insert(ip.end(), s, s + 4);
-    std::uint16_t c = checksum(ip.data(), 20);
+    std::uint16_t c = internet_checksum(ip.data(), 20);
     ip[10] = std::uint8_t(c >> 8);
     ip[11] = std::uint8_t(c);
     put16(ip, 40000);
@@ -57,21 +54,8 @@ Bytes ipv4_udp(const tools::VethLab& lab, std::uint16_t port, std::size_t payloa
 bool send_udp(int family, const std::string& host, std::uint16_t port, const std::string& text) {
     int fd = socket(family, SOCK_DGRAM, 0);
     if (fd < 0) return false;
-    sockaddr_storage ss{};
-    socklen_t len;
-    if (family == AF_INET) {
-        auto* a = reinterpret_cast<sockaddr_in*>(&ss);
-        a->sin_family = AF_INET;
-        a->sin_port = htons(port);
-        inet_pton(AF_INET, host.c_str(), &a->sin_addr);
-        len = sizeof *a;
-    } else {
-        auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
-        a->sin6_family = AF_INET6;
-        a->sin6_port = htons(port);
-        inet_pton(AF_INET6, host.c_str(), &a->sin6_addr);
-        len = sizeof *a;
-    }
+    sockaddr_storage ss;
+    socklen_t len = socket_address(family, host, port, ss);
     bool ok = sendto(fd, text.data(), text.size(), 0, reinterpret_cast<sockaddr*>(&ss), len) == ssize_t(text.size());
     close(fd);
     return ok;
@@ -80,11 +64,9 @@ bool send_udp(int family, const std::string& host, std::uint16_t port, const std
 bool tcp_exchange(const std::string& host, std::uint16_t port, const std::string& text) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) return false;
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    inet_pton(AF_INET, host.c_str(), &a.sin_addr);
-    bool ok = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    sockaddr_storage a;
+    socklen_t len = socket_address(AF_INET, host, port, a);
+    bool ok = connect(fd, reinterpret_cast<sockaddr*>(&a), len) == 0;
     if (ok) ok = send(fd, text.data(), text.size(), 0) == ssize_t(text.size());
     close(fd);
     return ok;
@@ -97,22 +79,13 @@ bool ping(int family, const std::string& host, int count) {
     for (int i = 0; i < count; ++i) {
         std::uint8_t msg[16] = {std::uint8_t(family == AF_INET ? 8 : 128), 0, 0, 0, 0x12, 0x34, 0, std::uint8_t(i + 1)};
         std::memcpy(msg + 8, "fcaptest", 8);
-        sockaddr_storage ss{};
-        socklen_t len;
-        if (family == AF_INET) {
-            std::uint16_t c = checksum(msg, sizeof msg);
+        if (family == AF_INET) {  // the kernel fills in the ICMPv6 checksum
+            std::uint16_t c = internet_checksum(msg, sizeof msg);
             msg[2] = std::uint8_t(c >> 8);
             msg[3] = std::uint8_t(c);
-            auto* a = reinterpret_cast<sockaddr_in*>(&ss);
-            a->sin_family = AF_INET;
-            inet_pton(AF_INET, host.c_str(), &a->sin_addr);
-            len = sizeof *a;
-        } else {  // the kernel fills in the ICMPv6 checksum
-            auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
-            a->sin6_family = AF_INET6;
-            inet_pton(AF_INET6, host.c_str(), &a->sin6_addr);
-            len = sizeof *a;
         }
+        sockaddr_storage ss;
+        socklen_t len = socket_address(family, host, 0, ss);
         ok = ok && sendto(fd, msg, sizeof msg, 0, reinterpret_cast<sockaddr*>(&ss), len) == ssize_t(sizeof msg);
     }
     close(fd);
