@@ -8,8 +8,8 @@
 //   build/bin/fcap_capture_bench [--seconds S] [--keep N] [--engine cbpf|ebpf] [--runs R]
 //
 // Needs root (namespaces, raw sockets).  The traffic stays inside the pair.
-#include "capture/common/netns.hpp"
-#include "capture/common/process.hpp"
+#include "support/netns/netns.hpp"
+#include "support/netns/process.hpp"
 #include "support/pcap_file.hpp"
 
 #include <CLI/CLI.hpp>

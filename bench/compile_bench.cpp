@@ -9,7 +9,7 @@
 //     --libpcap-400: also time libpcap at 400 terms (about 20 s; off by default)
 //     --scale-max N: stop the scale case after N terms (default 400)
 //   fcap_bench --profile N    compile the 400-term case N times with fcc only (for perf)
-#include "driver/compile.hpp"
+#include "fcap/compiler.hpp"
 #include "support/corpus.hpp"
 
 #include <pcap/pcap.h>

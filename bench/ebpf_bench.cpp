@@ -15,13 +15,13 @@
 //
 //   fcap_ebpf_bench [CORPUS] [--repeat N] [--limit N]   (default: 2000
 //   repeats, the first 100 expressions, 64 packets of tests/pcaps/ethernet.pcap)
-#include "backend/cbpf/run.hpp"
+#include "reference/libpcap.hpp"
 #include "backend/ebpf/convert.hpp"
-#include "backend/ebpf/loader.hpp"
+#include "kernel/loader.hpp"
 #include "backend/ebpf/lower.hpp"
-#include "backend/ebpf/replay.hpp"
+#include "kernel/replay.hpp"
 #include "cbpf_import/cbpf_import.hpp"
-#include "driver/compile.hpp"
+#include "api/compile_ir.hpp"
 #include "support/corpus.hpp"
 #include "support/pcap_file.hpp"
 
@@ -81,7 +81,7 @@ int wrong_verdicts(int fd, const Classic& reference, const Packets& packets) {
     int wrong = 0;
     for (const auto& p : packets) {
         auto size = std::uint32_t(p.size());
-        wrong += matches(fd, p) != (fcap::cbpf::run(reference, p.data(), size, size) != 0);
+        wrong += matches(fd, p) != (fcap::reference::run(reference, p.data(), size, size) != 0);
     }
     return wrong;
 }
@@ -179,7 +179,7 @@ int main(int argc, char** argv) {
         fcap::diag::Sink sink;
         auto ir = fcap::compile_to_ir(e, o, sink);
         std::string error;
-        auto reference = fcap::ebpf::libpcap_program(e, DLT_EN10MB, 262144, &error);
+        auto reference = fcap::reference::compile(e, DLT_EN10MB, 262144, &error);
         if (!ir || !reference || !fcap::cbpf_import::check(*reference, sink)) continue;
         auto ours = load_xdp(*ir);
         auto theirs = load_xdp(*reference, true);      // -O0 --from-cbpf
@@ -217,7 +217,7 @@ int main(int argc, char** argv) {
             fcap::diag::Sink sink;
             auto ir = fcap::compile_to_ir(e, o, sink);
             std::string error;
-            auto reference = fcap::ebpf::libpcap_program(e, DLT_EN10MB, 262144, &error);
+            auto reference = fcap::reference::compile(e, DLT_EN10MB, 262144, &error);
             auto ours = ir ? load_xdp(*ir) : std::nullopt;
             int c = bpf_program__fd(bpf_object__find_program_by_name(obj, name));
             if (!ours || !reference || c < 0) continue;

@@ -2,12 +2,10 @@
 
 #include "backend/cbpf/emit.hpp"
 #include "backend/cbpf/live_vlan.hpp"
-#include "driver/compile.hpp"
+#include "api/compile_ir.hpp"
 
-#ifdef FCAP_HAVE_EBPF
 #include "backend/ebpf/lower.hpp"
 #include "backend/ebpf/print.hpp"
-#endif
 
 #include <pcap/dlt.h>
 
@@ -18,7 +16,6 @@ namespace {
 constexpr std::uint32_t packet_outgoing = 4;  // PACKET_OUTGOING, as SKF_AD_PKTTYPE gives it
 constexpr std::uint32_t skf_ad_ifindex = 8;
 
-#ifdef FCAP_HAVE_EBPF
 bool build_ebpf(const FilterRequest& request, ir::Program program, KernelFilter& filter, diag::Sink& sink,
                 std::string* error, bool* privilege) {
     ebpf::LowerOptions options;
@@ -48,16 +45,11 @@ bool build_ebpf(const FilterRequest& request, ir::Program program, KernelFilter&
     filter.ebpf = std::move(*loaded);
     return true;
 }
-#endif
 
 }  // namespace
 
 bool have_ebpf() {
-#ifdef FCAP_HAVE_EBPF
     return true;
-#else
-    return false;
-#endif
 }
 
 void restrict_direction(ir::Program& p, const FilterRequest& request) {
@@ -93,13 +85,8 @@ std::optional<KernelFilter> build_filter(const FilterRequest& request, diag::Sin
     if (!request.live) return filter;
 
     if (request.engine == Engine::ebpf) {
-#ifdef FCAP_HAVE_EBPF
         if (!build_ebpf(request, std::move(*program), filter, sink, error, privilege)) return std::nullopt;
         return filter;
-#else
-        *error = "this fcap was built without the eBPF engine (libbpf); use --engine cbpf";
-        return std::nullopt;
-#endif
     }
     if (request.cooked) {
         filter.user_check = cbpf::adapt_for_cooked_socket(*program, request.dlt == DLT_LINUX_SLL2).punts;

@@ -9,14 +9,12 @@
 // or eBPF with per-CPU counters for SO_ATTACH_BPF.
 #pragma once
 
-#include "backend/cbpf/insn.hpp"
+#include "fcap/cbpf.hpp"
 #include "capture/options.hpp"
-#include "diag/diagnostics.hpp"
+#include "fcap/diagnostics.hpp"
 #include "ir/ir.hpp"
 
-#ifdef FCAP_HAVE_EBPF
-#include "backend/ebpf/loader.hpp"
-#endif
+#include "kernel/loader.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -52,9 +50,7 @@ struct KernelFilter {
     // packet it delivers is judged again by file_program.
     bool user_check = false;
     std::string ebpf_listing;  // the eBPF program, for -d with --engine ebpf
-#ifdef FCAP_HAVE_EBPF
     std::optional<ebpf::LoadedProgram> ebpf;
-#endif
 };
 
 // Compiles and, for a live eBPF capture, loads.  Compile errors go to

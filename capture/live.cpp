@@ -1,6 +1,6 @@
 // A live capture: socket, filter, ring, output, statistics, and a clean
 // stop on SIGINT, SIGTERM or SIGHUP.
-#include "backend/cbpf/run.hpp"
+#include "reference/libpcap.hpp"
 #include "capture/interfaces.hpp"
 #include "capture/kernel_filter.hpp"
 #include "capture/output.hpp"
@@ -29,12 +29,10 @@ int fail(const std::string& message, const std::string& hint = "") {
 }
 
 std::optional<EbpfCounts> ebpf_counts(const KernelFilter& filter) {
-#ifdef FCAP_HAVE_EBPF
     if (filter.ebpf) {
         if (auto c = ebpf::read_counters(*filter.ebpf))
             return EbpfCounts{c->packets, c->bytes, c->matched_packets, c->matched_bytes};
     }
-#endif
     return std::nullopt;
 }
 
@@ -90,11 +88,7 @@ int run_live(const Options& options) {
     if (!output.open(options, iface->dlt, options.snaplen, &error)) return fail(error);
 
     bool attached = filter->engine == Engine::cbpf ? socket->attach_cbpf(filter->socket_program, &error)
-#ifdef FCAP_HAVE_EBPF
                                                    : socket->attach_ebpf(filter->ebpf->fd(), &error);
-#else
-                                                   : false;
-#endif
     if (!attached) return fail(error);
     std::cerr << "fcap: listening on " << iface->name << ", link-type " << link_type_text(iface->dlt)
               << ", snapshot length " << options.snaplen << " bytes"
@@ -104,7 +98,7 @@ int run_live(const Options& options) {
     const auto& check = filter->file_program;
     auto on_frame = [&](Frame& f) {
         restore_link_header(f, iface->dlt, options.snaplen);
-        if (filter->user_check && cbpf::run(check, f.data, f.caplen, f.wirelen) == 0) return true;
+        if (filter->user_check && reference::run(check, f.data, f.caplen, f.wirelen) == 0) return true;
         return output.take(f.sec, f.nsec / 1000, f.data, f.caplen, f.wirelen);
     };
 

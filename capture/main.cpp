@@ -4,7 +4,7 @@
 #include "capture/kernel_filter.hpp"
 #include "capture/options.hpp"
 #include "capture/session.hpp"
-#include "driver/compile.hpp"
+#include "fcap/compiler.hpp"
 
 #include <CLI/CLI.hpp>
 

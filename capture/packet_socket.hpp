@@ -9,7 +9,7 @@
 // the real one atomically.
 #pragma once
 
-#include "backend/cbpf/insn.hpp"
+#include "fcap/cbpf.hpp"
 
 #include <csignal>
 #include <cstdint>

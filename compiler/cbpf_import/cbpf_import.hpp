@@ -3,8 +3,8 @@
 // every backend can run it (`fcc --from-cbpf FILE --target xdp`).
 #pragma once
 
-#include "backend/cbpf/insn.hpp"
-#include "diag/diagnostics.hpp"
+#include "fcap/cbpf.hpp"
+#include "fcap/diagnostics.hpp"
 #include "ir/ir.hpp"
 
 #include <optional>

@@ -4,7 +4,7 @@
 // translation (only live registers are written back at a block's end).
 #pragma once
 
-#include "backend/cbpf/insn.hpp"
+#include "fcap/cbpf.hpp"
 
 #include <cstdint>
 #include <vector>

@@ -7,7 +7,7 @@
 // words).  Anything else that jumps backwards stays refused.
 #pragma once
 
-#include "backend/cbpf/insn.hpp"
+#include "fcap/cbpf.hpp"
 
 #include <cstdint>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "diag/diagnostics.hpp"
+#include "fcap/diagnostics.hpp"
 
 #include <algorithm>
 #include <ostream>

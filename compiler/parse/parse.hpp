@@ -1,7 +1,7 @@
 // Entry point of the parser: expression text to AST, with positions.
 #pragma once
 
-#include "diag/diagnostics.hpp"
+#include "fcap/diagnostics.hpp"
 #include "parse/ast.hpp"
 
 #include <memory>

@@ -7,7 +7,7 @@
 // code, so that truncated packets get libpcap's verdicts too.
 #pragma once
 
-#include "diag/diagnostics.hpp"
+#include "fcap/diagnostics.hpp"
 #include "ir/ir.hpp"
 #include "parse/parse.hpp"
 #include "sema/link_layer.hpp"

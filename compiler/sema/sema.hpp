@@ -2,7 +2,7 @@
 // meaning, or errors with positions.
 #pragma once
 
-#include "diag/diagnostics.hpp"
+#include "fcap/diagnostics.hpp"
 #include "ir/ir.hpp"
 #include "parse/parse.hpp"
 

@@ -3,7 +3,7 @@
 // exit status 0.  Live cases capture on the loopback interface, filtered
 // to a UDP port of their own, and send a fixed number of datagrams to
 // 127.0.0.1 only.
-#include "capture/common/process.hpp"
+#include "support/netns/process.hpp"
 #include "support/pcap_file.hpp"
 #include "support/temp_dir.hpp"
 

@@ -4,7 +4,7 @@
 // the diff.  A few lines are also checked against tcpdump's own words.
 #include "capture/decode.hpp"
 #include "capture/options.hpp"
-#include "capture/common/process.hpp"
+#include "support/netns/process.hpp"
 #include "capture/print.hpp"
 #include "support/pcap_file.hpp"
 

@@ -5,8 +5,8 @@
 // byte for byte.  The traffic includes VLAN-tagged frames, whose tag the
 // receiving kernel moves into metadata: tcpdump's own kernel filter gets
 // those wrong, fcap's must not.
-#include "capture/common/netns.hpp"
-#include "capture/common/process.hpp"
+#include "support/netns/netns.hpp"
+#include "support/netns/process.hpp"
 #include "capture/traffic.hpp"
 #include "support/pcap_file.hpp"
 #include "support/temp_dir.hpp"

@@ -5,7 +5,7 @@
 // packet as the file holds it.
 #include "backend/cbpf/emit.hpp"
 #include "backend/cbpf/live_vlan.hpp"
-#include "driver/compile.hpp"
+#include "api/compile_ir.hpp"
 #include "support/corpus.hpp"
 #include "support/pcap_file.hpp"
 

@@ -1,6 +1,6 @@
 #include "capture/traffic.hpp"
 
-#include "capture/common/inet.hpp"
+#include "support/netns/inet.hpp"
 
 #include <arpa/inet.h>
 #include <linux/if_packet.h>

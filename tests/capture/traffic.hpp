@@ -5,7 +5,7 @@
 // count is fixed.
 #pragma once
 
-#include "capture/common/netns.hpp"
+#include "support/netns/netns.hpp"
 
 #include <cstdint>
 #include <vector>

@@ -6,10 +6,9 @@
 // to one; and `fcc --from-cbpf - --target xdp -o X.o`, fed tcpdump's
 // listing, writes an object libbpf loads that does the same.
 // Needs root or CAP_BPF; skips with the reason otherwise.
-#ifdef FCAP_HAVE_EBPF
 #include "backend/cbpf/format.hpp"
 #include "backend/ebpf/convert.hpp"
-#include "backend/ebpf/loader.hpp"
+#include "kernel/loader.hpp"
 #include "backend/ebpf/lower.hpp"
 #include "cbpf_import/cbpf_import.hpp"
 #include "cbpf_import/libpcap_code.hpp"
@@ -191,4 +190,3 @@ TEST(KernelTest, FccWritesObjectsFromListingsThatLibbpfRuns) {
 
 }  // namespace
 }  // namespace fcap::cbpf_import
-#endif

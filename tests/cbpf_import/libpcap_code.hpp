@@ -2,7 +2,7 @@
 // --from-cbpf (tcpdump -ddd prints exactly these instructions).
 #pragma once
 
-#include "backend/cbpf/insn.hpp"
+#include "fcap/cbpf.hpp"
 
 #include <pcap/pcap.h>
 

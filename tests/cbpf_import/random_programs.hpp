@@ -2,7 +2,7 @@
 // that hold a translation of classic BPF against bpf_filter.
 #pragma once
 
-#include "backend/cbpf/insn.hpp"
+#include "fcap/cbpf.hpp"
 #include "support/pcap_file.hpp"
 
 #include <array>

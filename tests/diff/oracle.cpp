@@ -1,9 +1,9 @@
 #include "diff/oracle.hpp"
 
 #include "backend/cbpf/format.hpp"
-#include "backend/cbpf/run.hpp"
+#include "reference/libpcap.hpp"
 #include "diff/bpf_trace.hpp"
-#include "driver/compile.hpp"
+#include "fcap/compiler.hpp"
 
 #include <pcap/pcap.h>
 
@@ -88,7 +88,7 @@ Backend cbpf_backend(bool optimize) {
             return v;
         }
         v.values.reserve(packets.size());
-        for (const auto& pkt : packets) v.values.push_back(cbpf::run(*code, pkt.data.data(), pkt.caplen, pkt.wirelen));
+        for (const auto& pkt : packets) v.values.push_back(reference::run(*code, pkt.data.data(), pkt.caplen, pkt.wirelen));
         return v;
     };
     b.listing = [optimize](const std::string& expression, int dlt) {

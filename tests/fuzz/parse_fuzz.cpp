@@ -3,7 +3,7 @@
 // or trip a sanitizer; errors are fine.
 //   cmake -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DFCAP_FUZZ=ON && cmake --build build-fuzz --target parse_fuzz
 //   build-fuzz/bin/parse_fuzz -max_total_time=60 tests/corpus
-#include "driver/compile.hpp"
+#include "fcap/compiler.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -2,7 +2,7 @@
 // valid, and optimized programs give the unoptimized program's verdict on
 // every packet whose loads all succeed (the passes may drop loads whose
 // outcome does not matter, as libpcap's optimizer does).
-#include "driver/compile.hpp"
+#include "api/compile_ir.hpp"
 #include "opt/fold_constants.hpp"
 #include "opt/merge_blocks.hpp"
 #include "opt/pipeline.hpp"

@@ -1,6 +1,6 @@
 // Sema: libpcap's refusals as errors with a position and a caret, and the
 // IR of a few expressions (goldens).
-#include "driver/compile.hpp"
+#include "api/compile_ir.hpp"
 
 #include <gtest/gtest.h>
 

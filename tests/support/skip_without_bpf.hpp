@@ -3,7 +3,7 @@
 //   FCAP_SKIP_WITHOUT_BPF();
 #pragma once
 
-#include "backend/ebpf/loader.hpp"
+#include "kernel/loader.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
 // Lowers an IR program to classic BPF.
 #pragma once
 
-#include "backend/cbpf/insn.hpp"
-#include "diag/diagnostics.hpp"
+#include "fcap/cbpf.hpp"
+#include "fcap/diagnostics.hpp"
 #include "ir/ir.hpp"
 
 #include <optional>

@@ -4,7 +4,7 @@
 // are forward only and reach 255 instructions).
 #pragma once
 
-#include "backend/cbpf/insn.hpp"
+#include "fcap/cbpf.hpp"
 
 #include <cstddef>
 #include <vector>

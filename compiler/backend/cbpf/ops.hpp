@@ -3,7 +3,7 @@
 // pcap/bpf.h), restated here so that no header drags those in.
 #pragma once
 
-#include "backend/cbpf/insn.hpp"
+#include "fcap/cbpf.hpp"
 
 #include <cstdint>
 

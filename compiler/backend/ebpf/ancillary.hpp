@@ -4,7 +4,7 @@
 // IR lowering and the one-to-one converter.  Internal to the eBPF backend.
 #pragma once
 
-#include "backend/ebpf/program.hpp"
+#include "fcap/ebpf.hpp"
 
 #include <cstdint>
 #include <string>

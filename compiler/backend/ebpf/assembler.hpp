@@ -4,7 +4,7 @@
 #pragma once
 
 #include "backend/ebpf/ops.hpp"
-#include "diag/diagnostics.hpp"
+#include "fcap/diagnostics.hpp"
 
 #include <optional>
 #include <vector>

@@ -7,8 +7,6 @@
 #include "backend/ebpf/ancillary.hpp"
 #include "backend/ebpf/assembler.hpp"
 #include "backend/ebpf/counting.hpp"
-#include "cbpf_import/cbpf_import.hpp"
-#include "cbpf_import/protochain.hpp"
 
 #include <string>
 
@@ -376,13 +374,6 @@ std::optional<Program> Converter::run() {
 std::optional<Program> convert_cbpf(const std::vector<cbpf::Insn>& program, Target target,
                                     const LowerOptions& options, diag::Sink& sink, XdpLoads loads) {
     return Converter(program, target, options, sink, loads).run();
-}
-
-std::optional<Program> from_cbpf(const std::vector<cbpf::Insn>& program, bool straight, Target target,
-                                 const LowerOptions& options, diag::Sink& sink) {
-    if (straight && cbpf_import::fold_protochain_loops(program).loops.empty())
-        return convert_cbpf(program, target, options, sink);
-    return lower(cbpf_import::translate(program, straight), target, options, sink);
 }
 
 }  // namespace fcap::ebpf

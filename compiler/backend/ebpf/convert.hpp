@@ -15,7 +15,7 @@
 // program reads a packet as the kernel presents it (no VLAN remapping).
 #pragma once
 
-#include "backend/cbpf/insn.hpp"
+#include "fcap/cbpf.hpp"
 #include "backend/ebpf/lower.hpp"
 
 #include <optional>
@@ -34,12 +34,5 @@ enum class XdpLoads { call, direct };
 std::optional<Program> convert_cbpf(const std::vector<cbpf::Insn>& program, Target target,
                                     const LowerOptions& options, diag::Sink& sink,
                                     XdpLoads loads = XdpLoads::call);
-
-// `fcc --from-cbpf`: `straight` (-O0) converts one to one, except a program
-// with a protochain loop, which takes the IR path as straight as it goes
-// (cbpf_import::translate's one assignment per instruction); otherwise the
-// program is translated, carried and lowered as fcc's own code is.
-std::optional<Program> from_cbpf(const std::vector<cbpf::Insn>& program, bool straight, Target target,
-                                 const LowerOptions& options, diag::Sink& sink);
 
 }  // namespace fcap::ebpf

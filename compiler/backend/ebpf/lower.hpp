@@ -13,8 +13,8 @@
 // Both carry the per-CPU counter map (program.hpp) and count every run.
 #pragma once
 
-#include "backend/ebpf/program.hpp"
-#include "diag/diagnostics.hpp"
+#include "fcap/ebpf.hpp"
+#include "fcap/diagnostics.hpp"
 #include "ir/ir.hpp"
 
 #include <optional>

@@ -3,7 +3,7 @@
 // Jumps carry labels; the assembler (assembler.hpp) fixes their offsets.
 #pragma once
 
-#include "backend/ebpf/program.hpp"
+#include "fcap/ebpf.hpp"
 
 #include <cstdint>
 

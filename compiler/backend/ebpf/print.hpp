@@ -1,7 +1,7 @@
 // Readable eBPF assembly, for `fcc --target xdp`.
 #pragma once
 
-#include "backend/ebpf/program.hpp"
+#include "fcap/ebpf.hpp"
 
 #include <string>
 

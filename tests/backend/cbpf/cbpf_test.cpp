@@ -3,8 +3,8 @@
 // tcpdump's, byte for byte.
 #include "backend/cbpf/emit.hpp"
 #include "backend/cbpf/format.hpp"
-#include "backend/cbpf/run.hpp"
-#include "driver/compile.hpp"
+#include "reference/libpcap.hpp"
+#include "api/compile_ir.hpp"
 
 #include <gtest/gtest.h>
 #include <pcap/pcap.h>
@@ -14,6 +14,8 @@
 
 namespace fcap::cbpf {
 namespace {
+
+using reference::run;
 
 std::vector<Insn> compiled(const std::string& e, bool optimize = true) {
     CompileOptions o;

@@ -5,15 +5,17 @@
 #include "backend/cbpf/emit.hpp"
 #include "backend/cbpf/format.hpp"
 #include "backend/cbpf/ops.hpp"
-#include "backend/cbpf/run.hpp"
+#include "reference/libpcap.hpp"
 #include "cbpf_import/cbpf_import.hpp"
-#include "driver/compile.hpp"
+#include "fcap/compiler.hpp"
 #include "random_ir.hpp"
 
 #include <gtest/gtest.h>
 
 namespace fcap::cbpf {
 namespace {
+
+using reference::run;
 
 using ir::BinOp;
 using ir::CmpOp;

@@ -5,7 +5,7 @@
 // libpcap's own program translated by --from-cbpf, each run in the kernel;
 // and each program's counters must sum to the packets it ran and matched.
 // Needs root or CAP_BPF; skips with the reason otherwise.
-#include "backend/ebpf/loader.hpp"
+#include "kernel/loader.hpp"
 #include "ebpf_backends.hpp"
 #include "support/skip_without_bpf.hpp"
 

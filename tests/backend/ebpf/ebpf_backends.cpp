@@ -1,11 +1,12 @@
+#include "reference/libpcap.hpp"
 #include "ebpf_backends.hpp"
 
 #include "backend/ebpf/convert.hpp"
-#include "backend/ebpf/loader.hpp"
+#include "kernel/loader.hpp"
 #include "backend/ebpf/lower.hpp"
-#include "backend/ebpf/replay.hpp"
+#include "kernel/replay.hpp"
 #include "cbpf_import/cbpf_import.hpp"
-#include "driver/compile.hpp"
+#include "api/compile_ir.hpp"
 
 #include <pcap/dlt.h>
 
@@ -105,7 +106,7 @@ Backend from_cbpf_backend(ebpf::Target target, bool straight, KernelStats& stats
     return {name, [target, straight, &stats](const std::string& e, int dlt, const std::vector<Packet>& packets) {
                 Verdicts v;
                 std::string error;
-                auto code = ebpf::libpcap_program(e, dlt, 262144, &error);
+                auto code = fcap::reference::compile(e, dlt, 262144, &error);
                 if (!code) {
                     v.refused = true;
                     v.error = error;

@@ -4,7 +4,7 @@
 // (whose runner starts at the Ethernet header, as a raw socket does).
 #pragma once
 
-#include "backend/ebpf/program.hpp"
+#include "fcap/ebpf.hpp"
 #include "diff/oracle.hpp"
 
 #include <cstddef>

@@ -2,9 +2,9 @@
 // reference interpreter, the verifier's first-time acceptance, protochain's
 // loop, ancillary data, counters, XDP's actions.  Needs root or CAP_BPF;
 // skips with the reason otherwise.
-#include "backend/ebpf/loader.hpp"
+#include "kernel/loader.hpp"
 #include "backend/ebpf/lower.hpp"
-#include "driver/compile.hpp"
+#include "api/compile_ir.hpp"
 #include "random_programs.hpp"
 #include "support/skip_without_bpf.hpp"
 

@@ -4,10 +4,11 @@
 // raw socket on `lo` twice, once each way; both copies must get libpcap's
 // verdict on the frame as a capture file holds it (the tag inline).
 // Needs root (CAP_BPF, CAP_NET_RAW) and `lo` up; skips otherwise.
-#include "backend/ebpf/loader.hpp"
+#include "reference/libpcap.hpp"
+#include "kernel/loader.hpp"
 #include "backend/ebpf/lower.hpp"
-#include "backend/ebpf/replay.hpp"
-#include "driver/compile.hpp"
+#include "kernel/replay.hpp"
+#include "api/compile_ir.hpp"
 #include "support/skip_without_bpf.hpp"
 
 #include <arpa/inet.h>
@@ -119,7 +120,7 @@ TEST(VlanLiveTest, TagInlineAndInMetadataGetLibpcapsVerdict) {
              "ether[ether[0] + 13:4] = 0x0a080045", "len = 62", "len = 58", "greater 60",
          }) {
         std::string error;
-        auto reference = libpcap_program(e, DLT_EN10MB, 262144, &error);
+        auto reference = fcap::reference::compile(e, DLT_EN10MB, 262144, &error);
         ASSERT_TRUE(reference) << e << ": " << error;
         bool expected = bpf_filter(reinterpret_cast<const bpf_insn*>(reference->data()), frame.data(),
                                    std::uint32_t(frame.size()), std::uint32_t(frame.size())) != 0;

@@ -1,0 +1,111 @@
+// ELF objects from fcc load with libbpf, bpftool and `ip link ... xdp obj`.
+// Kernel parts skip with the reason without root / CAP_BPF.
+#include "kernel/elf_writer.hpp"
+#include "kernel/loader.hpp"
+#include "backend/ebpf/lower.hpp"
+#include "api/compile_ir.hpp"
+#include "support/skip_without_bpf.hpp"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace fcap::ebpf {
+namespace {
+
+std::string write_object(const std::string& expression, Target target) {
+    CompileOptions o;
+    diag::Sink sink;
+    auto ir = compile_to_ir(expression, o, sink);
+    EXPECT_TRUE(ir);
+    auto prog = target == Target::xdp ? lower_xdp(*ir, {}, sink) : lower_socket(*ir, sink);
+    EXPECT_TRUE(prog);
+    std::string path = (std::filesystem::temp_directory_path() /
+                        ("fcap-elf-" + std::to_string(::getpid()) + (target == Target::xdp ? "-xdp.o" : "-sock.o")))
+                           .string();
+    EXPECT_TRUE(write_elf(*prog, path, sink)) << sink.first_error();
+    return path;
+}
+
+struct NoLeftovers {
+    std::string path;
+    ~NoLeftovers() { std::filesystem::remove(path); }
+};
+
+TEST(ElfWriterTest, LibbpfOpensLoadsAndRunsIt) {
+    FCAP_SKIP_WITHOUT_BPF();
+    for (Target target : {Target::xdp, Target::socket}) {
+        NoLeftovers file{write_object("ip and tcp", target)};
+        bpf_object* obj = bpf_object__open_file(file.path.c_str(), nullptr);
+        ASSERT_TRUE(obj) << "libbpf cannot open " << file.path;
+        ASSERT_EQ(bpf_object__load(obj), 0) << file.path;
+        bpf_program* prog = bpf_object__find_program_by_name(obj, "fcap_filter");
+        ASSERT_TRUE(prog);
+        EXPECT_EQ(bpf_program__type(prog), target == Target::xdp ? BPF_PROG_TYPE_XDP : BPF_PROG_TYPE_SOCKET_FILTER);
+        bpf_map* map = bpf_object__find_map_by_name(obj, "fcap_counters");
+        ASSERT_TRUE(map);
+        EXPECT_EQ(bpf_map__type(map), BPF_MAP_TYPE_PERCPU_ARRAY);
+        EXPECT_EQ(bpf_map__value_size(map), 32u);
+        EXPECT_EQ(bpf_map__max_entries(map), 1u);
+        if (target == Target::xdp) {
+            std::vector<std::uint8_t> frame(60, 0);
+            frame[12] = 0x08, frame[14] = 0x45, frame[23] = 6;
+            LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame.data(), .data_size_in = 60, .repeat = 1);
+            ASSERT_EQ(bpf_prog_test_run_opts(bpf_program__fd(prog), &opts), 0);
+            EXPECT_EQ(opts.retval, std::uint32_t(xdp_drop));
+            frame[23] = 17;
+            ASSERT_EQ(bpf_prog_test_run_opts(bpf_program__fd(prog), &opts), 0);
+            EXPECT_EQ(opts.retval, std::uint32_t(xdp_pass));
+        }
+        bpf_object__close(obj);
+    }
+}
+
+TEST(ElfWriterTest, BpftoolLoadsIt) {
+    FCAP_SKIP_WITHOUT_BPF();
+    if (std::system("command -v bpftool > /dev/null") != 0) GTEST_SKIP() << "bpftool is not installed";
+    if (!std::filesystem::exists("/sys/fs/bpf")) GTEST_SKIP() << "no bpffs at /sys/fs/bpf";
+    NoLeftovers file{write_object("udp port 53", Target::xdp)};
+    std::string pin = "/sys/fs/bpf/fcap-test-" + std::to_string(::getpid());
+    int rc = std::system(("bpftool prog load " + file.path + " " + pin + " > /dev/null 2>&1").c_str());
+    std::filesystem::remove(pin);
+    EXPECT_EQ(rc, 0);
+}
+
+// A namespace and a veth pair of the test's own, removed even on failure.
+struct Netns {
+    std::string name = "fcap-elf-" + std::to_string(::getpid());
+    bool ok = std::system(("ip netns add " + name + " && ip -n " + name +
+                           " link add v0 type veth peer name v1 && ip -n " + name + " link set v0 up")
+                              .c_str()) == 0;
+    ~Netns() { std::system(("ip netns del " + name + " 2> /dev/null").c_str()); }
+};
+
+TEST(ElfWriterTest, IpLinkAttachesItAsXdp) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to create a network namespace";
+    if (std::system("command -v ip > /dev/null") != 0) GTEST_SKIP() << "iproute2 is not installed";
+    NoLeftovers file{write_object("tcp dst port 7070", Target::xdp)};
+    Netns ns;
+    ASSERT_TRUE(ns.ok) << "cannot create a namespace with a veth pair";
+    EXPECT_EQ(std::system(("ip -n " + ns.name + " link set dev v0 xdp obj " + file.path + " sec xdp").c_str()), 0);
+    EXPECT_EQ(std::system(("ip -n " + ns.name + " link show dev v0 | grep -q xdp").c_str()), 0);
+    EXPECT_EQ(std::system(("ip -n " + ns.name + " link set dev v0 xdp off").c_str()), 0);
+}
+
+TEST(ElfWriterTest, AnUnwritablePathIsAnErrorAndLeavesNothing) {
+    CompileOptions o;
+    diag::Sink sink;
+    auto ir = compile_to_ir("ip", o, sink);
+    ASSERT_TRUE(ir);
+    auto prog = lower_xdp(*ir, {}, sink);
+    ASSERT_TRUE(prog);
+    EXPECT_FALSE(write_elf(*prog, "/nonexistent-dir/x.o", sink));
+    EXPECT_NE(sink.first_error().find("cannot write"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fcap::ebpf
