@@ -25,9 +25,8 @@
 #include "support/corpus.hpp"
 #include "support/pcap_file.hpp"
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-#include <linux/bpf.h>
+#include "kernel/bpf_sys.h"
+#include "support/libbpf_object.h"
 #include <pcap/dlt.h>
 
 #include <cmath>
@@ -52,10 +51,9 @@ struct Time {
 double measure(int fd, const Packets& packets, unsigned repeat) {
     double sum = 0;
     for (const auto& p : packets) {
-        LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = p.data(), .data_size_in = std::uint32_t(p.size()),
-                    .repeat = int(repeat));
-        if (bpf_prog_test_run_opts(fd, &o) != 0) return -1;
-        sum += o.duration;
+        std::uint32_t duration = 0;
+        if (fcap_test_run(fd, p.data(), std::uint32_t(p.size()), repeat, nullptr, &duration) != 0) return -1;
+        sum += duration;
     }
     return sum / double(packets.size());
 }
@@ -72,8 +70,9 @@ std::vector<Time> compare(const std::vector<int>& fds, const Packets& packets, u
 }
 
 bool matches(int fd, const std::vector<std::uint8_t>& p) {
-    LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = p.data(), .data_size_in = std::uint32_t(p.size()), .repeat = 1);
-    return bpf_prog_test_run_opts(fd, &o) == 0 && o.retval == XDP_DROP;
+    std::uint32_t retval = 0;
+    return fcap_test_run(fd, p.data(), std::uint32_t(p.size()), 1, &retval, nullptr) == 0 &&
+           retval == std::uint32_t(fcap::ebpf::xdp_drop);
 }
 
 // The number of packets whose verdict differs from libpcap's.
@@ -160,7 +159,7 @@ int main(int argc, char** argv) {
     // The runner's own cost: an XDP program that only returns.
     fcap::ebpf::Program empty;
     empty.target = fcap::ebpf::Target::xdp;
-    empty.insns = {{0xb7, 0, 0, 0, XDP_PASS}, {0x95, 0, 0, 0, 0}};
+    empty.insns = {{0xb7, 0, 0, 0, fcap::ebpf::xdp_pass}, {0x95, 0, 0, 0, 0}};
     std::string log;
     auto nothing = fcap::ebpf::load(empty, &log);
     if (!nothing) {
@@ -200,9 +199,10 @@ int main(int argc, char** argv) {
     Ratios vs_c;
 #ifdef FCAP_XDP_FLOOR
     header("C");
-    bpf_object* obj = bpf_object__open_file(FCAP_XDP_FLOOR, nullptr);
-    if (!obj || bpf_object__load(obj) != 0) {
-        std::printf("cannot load %s\n", FCAP_XDP_FLOOR);
+    char floor_error[256] = "";
+    fcap_object* obj = fcap_object_load(FCAP_XDP_FLOOR, floor_error, sizeof floor_error);
+    if (!obj) {
+        std::printf("cannot load %s: %s\n", FCAP_XDP_FLOOR, floor_error);
     } else {
         const std::pair<const char*, const char*> floors[] = {
             {"ip", "floor_ip"},
@@ -219,7 +219,7 @@ int main(int argc, char** argv) {
             std::string error;
             auto reference = fcap::reference::compile(e, DLT_EN10MB, 262144, &error);
             auto ours = ir ? load_xdp(*ir) : std::nullopt;
-            int c = bpf_program__fd(bpf_object__find_program_by_name(obj, name));
+            int c = fcap_object_prog_fd(obj, name);
             if (!ours || !reference || c < 0) continue;
             if (int w = wrong_verdicts(c, *reference, packets))
                 std::printf("%-46.46s the C filter differs from libpcap on %d packets!\n", e, w);
@@ -227,7 +227,7 @@ int main(int argc, char** argv) {
             print_row(e, t[0], t[1]);
             vs_c.add(t[0], t[1]);
         }
-        bpf_object__close(obj);
+        fcap_object_close(obj);
     }
 #else
     std::printf("\n(no clang: the hand-written C floor was not built)\n");

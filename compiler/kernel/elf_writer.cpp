@@ -1,10 +1,11 @@
 #include "kernel/elf_writer.hpp"
 
+#include "kernel/bpf_sys.h"
+
 #include <bpf/btf.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
-#include <linux/bpf.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -31,11 +32,11 @@ std::vector<std::uint8_t> map_btf(std::string* error) {
     }
     int int_t = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
     auto uint_field = [&](std::uint32_t n) { return btf__add_ptr(b, btf__add_array(b, int_t, int_t, n)); };
-    int type_t = uint_field(BPF_MAP_TYPE_PERCPU_ARRAY);
+    int type_t = uint_field(FCAP_MAP_PERCPU_ARRAY);
     int max_t = uint_field(1);
     int u32 = btf__add_int(b, "unsigned int", 4, 0);
     int u64 = btf__add_int(b, "unsigned long long", 8, 0);
-    int counters = add_counters_btf(b, u64);
+    int counters = fcap_btf_add_counters(b, u64);
     int key_t = btf__add_ptr(b, u32);
     int value_t = btf__add_ptr(b, counters);
     int def = btf__add_struct(b, nullptr, 32);
@@ -84,15 +85,7 @@ bool write_elf(const Program& program, const std::string& path, diag::Sink& sink
         return false;
     }
     // Instructions as the kernel encodes them; map loads are relocations.
-    std::vector<bpf_insn> insns(program.insns.size());
-    for (std::size_t i = 0; i < program.insns.size(); ++i) {
-        const Insn& in = program.insns[i];
-        insns[i] = bpf_insn{in.code, std::uint8_t(in.dst & 0xf), std::uint8_t(in.src & 0xf), in.off, in.imm};
-    }
-    for (const auto& ref : program.map_refs) {
-        insns[ref.insn_index].src_reg = 0;  // libbpf sets BPF_PSEUDO_MAP_FD when it relocates
-        insns[ref.insn_index].imm = 0;
-    }
+    std::vector<std::uint8_t> insns = encode(program);
     const char* prog_section = program.target == Target::xdp ? "xdp" : "socket";
     std::string rel_name = std::string(".rel") + prog_section;
     std::string license = program.license;
@@ -106,7 +99,7 @@ bool write_elf(const Program& program, const std::string& path, diag::Sink& sink
     symbols[1].st_name = 1;
     symbols[1].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC);
     symbols[1].st_shndx = 1;
-    symbols[1].st_size = insns.size() * sizeof(bpf_insn);
+    symbols[1].st_size = insns.size();
     symbols[2].st_name = 1 + 12;
     symbols[2].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_OBJECT);
     symbols[2].st_shndx = 3;
@@ -117,10 +110,10 @@ bool write_elf(const Program& program, const std::string& path, diag::Sink& sink
     symbols[3].st_size = license.size() + 1;
     std::vector<Elf64_Rel> relocations;
     for (const auto& ref : program.map_refs)
-        relocations.push_back({ref.insn_index * sizeof(bpf_insn), ELF64_R_INFO(2, r_bpf_64_64)});
+        relocations.push_back({ref.insn_index * 8, ELF64_R_INFO(2, r_bpf_64_64)});
 
     std::vector<Section> sections = {
-        {prog_section, SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, insns.data(), insns.size() * sizeof(bpf_insn), 8},
+        {prog_section, SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, insns.data(), insns.size(), 8},
         {"license", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, license.c_str(), license.size() + 1, 1},
         {".maps", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, maps.data(), maps.size(), 8},
         {".BTF", SHT_PROGBITS, 0, btf.data(), btf.size(), 4},

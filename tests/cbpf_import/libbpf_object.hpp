@@ -1,6 +1,4 @@
-// An ELF object loaded by libbpf and run on frames, kept apart from the
-// tests that include libpcap: <linux/bpf.h> and <pcap/pcap.h> both define
-// struct bpf_insn.
+// An ELF object loaded by libbpf and run on frames.
 #pragma once
 
 #include <cstdint>

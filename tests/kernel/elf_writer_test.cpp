@@ -4,10 +4,10 @@
 #include "kernel/loader.hpp"
 #include "backend/ebpf/lower.hpp"
 #include "api/compile_ir.hpp"
+#include "kernel/bpf_sys.h"
+#include "support/libbpf_object.h"
 #include "support/skip_without_bpf.hpp"
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -40,28 +40,26 @@ TEST(ElfWriterTest, LibbpfOpensLoadsAndRunsIt) {
     FCAP_SKIP_WITHOUT_BPF();
     for (Target target : {Target::xdp, Target::socket}) {
         NoLeftovers file{write_object("ip and tcp", target)};
-        bpf_object* obj = bpf_object__open_file(file.path.c_str(), nullptr);
-        ASSERT_TRUE(obj) << "libbpf cannot open " << file.path;
-        ASSERT_EQ(bpf_object__load(obj), 0) << file.path;
-        bpf_program* prog = bpf_object__find_program_by_name(obj, "fcap_filter");
-        ASSERT_TRUE(prog);
-        EXPECT_EQ(bpf_program__type(prog), target == Target::xdp ? BPF_PROG_TYPE_XDP : BPF_PROG_TYPE_SOCKET_FILTER);
-        bpf_map* map = bpf_object__find_map_by_name(obj, "fcap_counters");
-        ASSERT_TRUE(map);
-        EXPECT_EQ(bpf_map__type(map), BPF_MAP_TYPE_PERCPU_ARRAY);
-        EXPECT_EQ(bpf_map__value_size(map), 32u);
-        EXPECT_EQ(bpf_map__max_entries(map), 1u);
+        char why[256] = "";
+        fcap_object* obj = fcap_object_load(file.path.c_str(), why, sizeof why);
+        ASSERT_TRUE(obj) << why;
+        int prog = fcap_object_prog_fd(obj, "fcap_filter");
+        ASSERT_GE(prog, 0);
+        EXPECT_STREQ(fcap_object_prog_type(obj, "fcap_filter"), target == Target::xdp ? "xdp" : "socket_filter");
+        EXPECT_STREQ(fcap_object_map_type(obj, "fcap_counters"), "percpu_array");
+        EXPECT_EQ(fcap_object_map_value_size(obj, "fcap_counters"), 32u);
+        EXPECT_EQ(fcap_object_map_max_entries(obj, "fcap_counters"), 1u);
         if (target == Target::xdp) {
             std::vector<std::uint8_t> frame(60, 0);
             frame[12] = 0x08, frame[14] = 0x45, frame[23] = 6;
-            LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame.data(), .data_size_in = 60, .repeat = 1);
-            ASSERT_EQ(bpf_prog_test_run_opts(bpf_program__fd(prog), &opts), 0);
-            EXPECT_EQ(opts.retval, std::uint32_t(xdp_drop));
+            std::uint32_t retval = 0;
+            ASSERT_EQ(fcap_test_run(prog, frame.data(), 60, 1, &retval, nullptr), 0);
+            EXPECT_EQ(retval, std::uint32_t(xdp_drop));
             frame[23] = 17;
-            ASSERT_EQ(bpf_prog_test_run_opts(bpf_program__fd(prog), &opts), 0);
-            EXPECT_EQ(opts.retval, std::uint32_t(xdp_pass));
+            ASSERT_EQ(fcap_test_run(prog, frame.data(), 60, 1, &retval, nullptr), 0);
+            EXPECT_EQ(retval, std::uint32_t(xdp_pass));
         }
-        bpf_object__close(obj);
+        fcap_object_close(obj);
     }
 }
 

@@ -24,12 +24,9 @@ enum class Target : std::uint8_t {
 };
 
 // The per-CPU counter map every program carries: BPF_MAP_TYPE_PERCPU_ARRAY,
-// one entry, key u32 0, value struct { u64 packets, bytes, matched_packets,
-// matched_bytes; } described in BTF.  Map name in the ELF: "fcap_counters".
-// Adds `struct fcap_counters` (four u64 fields, in this order) to a BTF
-// being built (libbpf's struct btf); returns its type id, or < 0.
-int add_counters_btf(void* btf, int u64_type);
-
+// one entry, key u32 0, value struct fcap_counters { u64 packets, bytes,
+// matched_packets, matched_bytes; } described in BTF.  Map name in the ELF
+// and in the kernel: "fcap_counters".
 struct Counters {
     std::uint64_t packets = 0;
     std::uint64_t bytes = 0;
@@ -50,5 +47,11 @@ struct Program {
     std::vector<MapRef> map_refs;
     std::string license = "GPL";  // helpers such as bpf_skb_load_bytes want a GPL-compatible license
 };
+
+// The kernel's encoding of the program (struct bpf_insn: 8 bytes each, the
+// registers in one byte, destination in the low nibble).  Each map
+// reference gets `map_fd` as its immediate; with map_fd < 0 (an ELF object)
+// its immediate and source stay 0 for the loader's relocation to fill.
+std::vector<std::uint8_t> encode(const Program& program, int map_fd = -1);
 
 }  // namespace fcap::ebpf
