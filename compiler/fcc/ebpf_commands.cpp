@@ -11,18 +11,11 @@
 #include "io/capture_file.hpp"
 #include "cbpf_import/cbpf_import.hpp"
 
-#include <CLI/CLI.hpp>
 #include <pcap/dlt.h>
 
 #include <iostream>
 
 namespace fcap::fcc {
-
-void add_ebpf_options(CLI::App& app, EbpfCommand& command) {
-    app.add_flag("--ancillary", command.ancillary,
-                 "socket/xdp: read Linux SKF_AD_* data (inbound, ifindex, ...) from the kernel's packet "
-                 "metadata; without it such loads reject the packet, as libpcap does on a capture file");
-}
 
 int run_ebpf_command(const EbpfCommand& c) {
     ebpf::Target target = c.target == "xdp" ? ebpf::Target::xdp : ebpf::Target::socket;

@@ -10,10 +10,6 @@
 #include <string>
 #include <vector>
 
-namespace CLI {
-class App;
-}
-
 namespace fcap::fcc {
 
 struct EbpfCommand {
@@ -28,9 +24,6 @@ struct EbpfCommand {
     bool verbose = false;        // -v: a line per packet
     bool expect = false;         // --expect: exit 1 on any difference from libpcap
 };
-
-// The options only the eBPF targets have, added to fcc's table.
-void add_ebpf_options(CLI::App& app, EbpfCommand& command);
 
 // Exit status: 0, or 1 after an error (printed on stderr) or, with
 // --expect, a verdict that differs from libpcap's.

@@ -162,7 +162,9 @@ void check_corpus(const Case& c) {
     }
     EXPECT_GT(checked, 40u);
     EXPECT_GT(matched, 100u);  // the check is not vacuous
-    if (c.dlt != DLT_LINUX_SLL2) EXPECT_GT(tagged_matched, 20u) << "tagged packets that some expression selects";
+    if (c.dlt != DLT_LINUX_SLL2) {
+        EXPECT_GT(tagged_matched, 20u) << "tagged packets that some expression selects";
+    }
     EXPECT_LT(punting, checked / 4) << "most expressions are filtered wholly in the kernel";
 }
 

@@ -73,7 +73,7 @@ bool tcp_exchange(const std::string& host, std::uint16_t port, const std::string
 }
 
 bool ping(int family, const std::string& host, int count) {
-    int fd = socket(family, SOCK_RAW, family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+    int fd = socket(family, SOCK_RAW, family == AF_INET ? int(IPPROTO_ICMP) : int(IPPROTO_ICMPV6));
     if (fd < 0) return false;
     bool ok = true;
     for (int i = 0; i < count; ++i) {

@@ -34,7 +34,7 @@ std::optional<Capture> read_capture(const std::string& path, std::string* error)
     return c;
 }
 
-std::string own_pcaps_dir() { return std::string(FCAP_SOURCE_DIR) + "/tests/pcaps"; }
+std::string own_pcaps_dir() { return (std::filesystem::path(FCAP_SOURCE_DIR) / "tests" / "pcaps").string(); }
 
 std::string shared_pcaps_dir() {
     std::filesystem::path p = std::filesystem::path(FCAP_SOURCE_DIR) / ".." / "shared" / "pcaps";

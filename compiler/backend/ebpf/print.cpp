@@ -97,7 +97,7 @@ std::string print(const Program& p) {
             std::snprintf(line, sizeof line, "if %s%u %s %s goto %+d <%zu>", w, in.dst, jmp_name(in.code),
                           operand.c_str(), in.off, i + 1 + std::size_t(std::ptrdiff_t(in.off)));
         }
-        char num[16];
+        char num[32];
         std::snprintf(num, sizeof num, "%4zu: ", i);
         out += num;
         out += line;

@@ -98,7 +98,8 @@ Backend ebpf_backend(ebpf::Target target, KernelStats& stats) {
                 }
                 auto code = ebpf::lower(*ir, target, lower_options(dlt), sink);
                 return run_in_kernel(code, sink, reads_length(*ir), target, packets, e, stats);
-            }};
+            },
+            /*listing=*/{}};
 }
 
 Backend from_cbpf_backend(ebpf::Target target, bool straight, KernelStats& stats) {
@@ -123,7 +124,8 @@ Backend from_cbpf_backend(ebpf::Target target, bool straight, KernelStats& stats
                 }
                 auto lowered = ebpf::from_cbpf(*code, straight, target, lower_options(dlt), sink);
                 return run_in_kernel(lowered, sink, reads_length(*code), target, packets, e, stats);
-            }};
+            },
+            /*listing=*/{}};
 }
 
 }  // namespace fcap::test

@@ -27,7 +27,7 @@ std::string mac_text(const unsigned char* m) {
 
 // Sends ICMP (or ICMPv6) echo requests to `host` until one is answered.
 bool echo_until_answered(int family, const std::string& host, int timeout_ms) {
-    int fd = socket(family, SOCK_RAW, family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+    int fd = socket(family, SOCK_RAW, family == AF_INET ? int(IPPROTO_ICMP) : int(IPPROTO_ICMPV6));
     if (fd < 0) return false;
     sockaddr_storage to;
     socklen_t len = socket_address(family, host, 0, to);
