@@ -40,15 +40,7 @@ std::string refused_constant_operation(const ir::Program& p) {
             work.push_back(e);
         }
     };
-    for (const auto& block : p.blocks) {
-        for (const auto& a : block.assigns) visit(a.value);
-        if (const auto* br = std::get_if<ir::Branch>(&block.end)) {
-            visit(br->lhs);
-            visit(br->rhs);
-        } else if (const auto* ret = std::get_if<ir::Return>(&block.end)) {
-            visit(ret->value);
-        }
-    }
+    for (const auto& block : p.blocks) ir::for_each_use(block, visit);
     while (!work.empty()) {
         const auto& n = pool[work.back()];
         work.pop_back();

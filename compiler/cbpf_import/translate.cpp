@@ -14,6 +14,7 @@
 #include "cbpf_import/cbpf_import.hpp"
 #include "cbpf_import/liveness.hpp"
 #include "cbpf_import/protochain.hpp"
+#include "backend/cbpf/ops.hpp"
 
 #include "opt/merge_blocks.hpp"
 #include "opt/remove_unreachable.hpp"
@@ -26,41 +27,41 @@ namespace fcap::cbpf_import {
 
 namespace {
 
+using namespace cbpf;  // opcode fields and names (backend/cbpf/ops.hpp)
+
 constexpr ir::VarId var_a = reg_a, var_x = reg_x, var_m0 = reg_m0;
 // A never-read variable that receives a load whose value nobody uses, so
 // that it still rejects a short packet as it did in the original.
 constexpr ir::VarId var_discard = register_count;
 constexpr ir::VarId first_temp = register_count + 1;
-constexpr std::uint32_t skf_ad_off = 0xfffff000;
-constexpr std::uint32_t skf_ad_alu_xor_x = 40;
 // Carried expressions larger than this (as trees) are written back first,
 // so that no expression grows without bound (`add a` doubles it).
 constexpr std::uint32_t max_tree_size = 24;
 
-std::uint16_t cls_of(const cbpf::Insn& i) { return i.code & 0x07; }
-bool is_jump(const cbpf::Insn& i) { return cls_of(i) == 0x05 && i.code != protochain_pseudo_op; }
-bool uses_x_operand(const cbpf::Insn& i) { return (i.code & 0x08) != 0; }
+std::uint16_t cls_of(const cbpf::Insn& i) { return class_of(i.code); }
+bool is_jump(const cbpf::Insn& i) { return cls_of(i) == cls::jmp && i.code != protochain_pseudo_op; }
+bool uses_x_operand(const cbpf::Insn& i) { return x_operand(i.code); }
 
-ir::BinOp alu(std::uint16_t op) {
+ir::BinOp alu_op(std::uint16_t op) {
     switch (op) {
-    case 0x00: return ir::BinOp::add;
-    case 0x10: return ir::BinOp::sub;
-    case 0x20: return ir::BinOp::mul;
-    case 0x30: return ir::BinOp::div;
-    case 0x40: return ir::BinOp::bor;
-    case 0x50: return ir::BinOp::band;
-    case 0x60: return ir::BinOp::lsh;
-    case 0x70: return ir::BinOp::rsh;
-    case 0x90: return ir::BinOp::mod;
-    default: return ir::BinOp::bxor;  // 0xa0, the only opcode left after check()
+    case alu::add: return ir::BinOp::add;
+    case alu::sub: return ir::BinOp::sub;
+    case alu::mul: return ir::BinOp::mul;
+    case alu::div: return ir::BinOp::div;
+    case alu::or_: return ir::BinOp::bor;
+    case alu::and_: return ir::BinOp::band;
+    case alu::lsh: return ir::BinOp::lsh;
+    case alu::rsh: return ir::BinOp::rsh;
+    case alu::mod: return ir::BinOp::mod;
+    default: return ir::BinOp::bxor;  // alu::xor_, the only opcode left after check()
     }
 }
 
 ir::CmpOp comparison(std::uint16_t op) {
     switch (op) {
-    case 0x10: return ir::CmpOp::eq;
-    case 0x20: return ir::CmpOp::gt;
-    case 0x30: return ir::CmpOp::ge;
+    case jmp::jeq: return ir::CmpOp::eq;
+    case jmp::jgt: return ir::CmpOp::gt;
+    case jmp::jge: return ir::CmpOp::ge;
     default: return ir::CmpOp::set;
     }
 }
@@ -234,46 +235,47 @@ void Translator::block_at(std::size_t pc, ir::Block& block) {
             UseDef ud = use_def(i);
             flush(ud.use | (live_[pc] & ~ud.def), {}, nullptr);  // live before pc
         }
-        std::uint16_t cls = cls_of(i), size = i.code & 0x18, mode = i.code & 0xe0;
-        std::uint8_t bytes = size == 0x10 ? 1 : size == 0x08 ? 2 : 4;
+        std::uint16_t cls = cls_of(i), mode = mode_of(i.code);
+        std::uint8_t bytes = std::uint8_t(size_bytes(i.code));
         ir::ExprId a = value(var_a), x = value(var_x);
         auto operand = [&] { return uses_x_operand(i) ? x : pool.constant(i.k); };
         if (i.code == protochain_pseudo_op) {
             const ProtochainLoop& loop = folded_.loops[i.k];
             set(var_a, pool.protochain(loop.ipv6, loop.network, loop.wanted, a, x));
-        } else if (cls == 0x00 || cls == 0x01) {  // ld, ldx
-            ir::VarId dst = cls == 0x00 ? var_a : var_x;
+        } else if (cls == cls::ld || cls == cls::ldx) {
+            ir::VarId dst = cls == cls::ld ? var_a : var_x;
             ir::ExprId e;
-            if (mode == 0x00) e = pool.constant(i.k);
-            else if (mode == 0x80) e = pool.packet_len();
-            else if (mode == 0x60) e = value(var_m0 + i.k);
-            else if (mode == 0xa0) e = pool.ip_header_len(i.k);
-            else if (mode == 0x20 && i.k == skf_ad_off + skf_ad_alu_xor_x) e = pool.binary(ir::BinOp::bxor, a, x);
-            else if (mode == 0x20 && i.k >= skf_ad_off) e = pool.ancillary(i.k - skf_ad_off);
-            else if (mode == 0x20) e = pool.load(bytes, i.k);
+            if (mode == mode::imm) e = pool.constant(i.k);
+            else if (mode == mode::len) e = pool.packet_len();
+            else if (mode == mode::mem) e = value(var_m0 + i.k);
+            else if (mode == mode::msh) e = pool.ip_header_len(i.k);
+            else if (mode == mode::abs && i.k == ancillary_base + ancillary_alu_xor_x)
+                e = pool.binary(ir::BinOp::bxor, a, x);
+            else if (mode == mode::abs && i.k >= ancillary_base) e = pool.ancillary(i.k - ancillary_base);
+            else if (mode == mode::abs) e = pool.load(bytes, i.k);
             else e = pool.load(bytes, i.k, x);
             set(dst, e);
-        } else if (cls == 0x02 || cls == 0x03) {
-            set(var_m0 + i.k, cls == 0x02 ? a : x);
-        } else if (cls == 0x04) {
-            std::uint16_t op = i.code & 0xf0;
-            set(var_a, op == 0x80 ? pool.neg(a) : arithmetic(alu(op), a, operand()));
-        } else if (cls == 0x07) {
-            if (i.code == 0x07) set(var_x, a);
+        } else if (cls == cls::st || cls == cls::stx) {
+            set(var_m0 + i.k, cls == cls::st ? a : x);
+        } else if (cls == cls::alu) {
+            std::uint16_t op = op_of(i.code);
+            set(var_a, op == alu::neg ? pool.neg(a) : arithmetic(alu_op(op), a, operand()));
+        } else if (cls == cls::misc) {
+            if (i.code == code::tax) set(var_x, a);
             else set(var_a, x);
-        } else if (cls == 0x06) {
-            ir::ExprId result = i.code == 0x16 ? a : pool.constant(i.k);
+        } else if (cls == cls::ret) {
+            ir::ExprId result = i.code == code::ret_a ? a : pool.constant(i.k);
             if (!straight_) flush(0, {result}, nullptr);
             block.end = ir::Return{result};
             return;
-        } else if (i.code == 0x05) {
+        } else if (i.code == code::ja) {
             if (!straight_) flush(live_[pc], {}, nullptr);
             block.end = ir::Jump{block_of_[pc + 1 + i.k]};
             return;
         } else {
             std::vector<ir::ExprId> operands = {a, operand()};
             if (!straight_) flush(live_[pc], operands, &operands);
-            block.end = ir::Branch{comparison(i.code & 0xf0), operands[0], operands[1], block_of_[pc + 1 + i.jt],
+            block.end = ir::Branch{comparison(op_of(i.code)), operands[0], operands[1], block_of_[pc + 1 + i.jt],
                                    block_of_[pc + 1 + i.jf]};
             return;
         }
@@ -292,9 +294,9 @@ ir::Program Translator::run() {
     leader[0] = true;
     for (std::size_t pc = 0; pc < n; ++pc) {
         const auto& i = code_[pc];
-        if (i.code == 0x05) leader[pc + 1 + i.k] = true;
+        if (i.code == code::ja) leader[pc + 1 + i.k] = true;
         else if (is_jump(i)) leader[pc + 1 + i.jt] = leader[pc + 1 + i.jf] = true;
-        if (is_jump(i) || cls_of(i) == 0x06) leader[pc + 1] = true;
+        if (is_jump(i) || cls_of(i) == cls::ret) leader[pc + 1] = true;
     }
     block_of_.assign(n + 1, ir::no_block);
     for (std::size_t pc = 0; pc < n; ++pc)

@@ -178,6 +178,33 @@ struct Successors {
 };
 Successors successors(const Block& b);
 
+// The one walk over what a block holds, for passes and back ends.
+// `f(ExprId&)` on every expression the block reads: its assignments'
+// values, then its branch's operands or its returned value.  `Blk` is
+// Block or const Block (then f gets const ExprId&), so a pass may rewrite.
+template <class Blk, class F>
+void for_each_use(Blk& block, F&& f) {
+    for (auto& a : block.assigns) f(a.value);
+    if (auto* br = std::get_if<Branch>(&block.end)) {
+        f(br->lhs);
+        f(br->rhs);
+    } else if (auto* r = std::get_if<Return>(&block.end)) {
+        f(r->value);
+    }
+}
+
+// `f(BlockId&)` on every block the block's end goes to (both edges of a
+// branch, even when they are one block).
+template <class Blk, class F>
+void for_each_target(Blk& block, F&& f) {
+    if (auto* br = std::get_if<Branch>(&block.end)) {
+        f(br->if_true);
+        f(br->if_false);
+    } else if (auto* j = std::get_if<Jump>(&block.end)) {
+        f(j->target);
+    }
+}
+
 // Predecessors of the blocks reachable from the entry, in one allocation:
 // of(b) lists b's predecessors (a block that reaches b by both edges is
 // listed twice).

@@ -32,16 +32,13 @@ std::string verify(const Program& p) {
     for (BlockId b = 0; b < p.blocks.size(); ++b) {
         const Block& block = p.blocks[b];
         std::string where = "b" + std::to_string(b) + ": ";
-        for (const auto& a : block.assigns) {
+        for (const auto& a : block.assigns)
             if (a.var >= p.var_count) return where + "assigns to v" + std::to_string(a.var) + " past var_count";
-            if (auto e = check_expr(p, a.value); !e.empty()) return where + e;
-        }
-        if (const auto* br = std::get_if<Branch>(&block.end)) {
-            if (auto e = check_expr(p, br->lhs); !e.empty()) return where + e;
-            if (auto e = check_expr(p, br->rhs); !e.empty()) return where + e;
-        } else if (const auto* r = std::get_if<Return>(&block.end)) {
-            if (auto e = check_expr(p, r->value); !e.empty()) return where + e;
-        }
+        std::string error;
+        for_each_use(block, [&](ExprId e) {
+            if (error.empty()) error = check_expr(p, e);
+        });
+        if (!error.empty()) return where + error;
         for (BlockId s : successors(block))
             if (s >= p.blocks.size()) return where + "jumps to missing block b" + std::to_string(s);
     }

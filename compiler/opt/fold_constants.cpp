@@ -114,12 +114,8 @@ bool fold_constants(ir::Program& program) {
         }
     };
     for (auto& block : program.blocks) {
-        for (auto& a : block.assigns) update(a.value);
-        if (auto* r = std::get_if<ir::Return>(&block.end)) {
-            update(r->value);
-        } else if (auto* br = std::get_if<ir::Branch>(&block.end)) {
-            update(br->lhs);
-            update(br->rhs);
+        ir::for_each_use(block, update);
+        if (auto* br = std::get_if<ir::Branch>(&block.end)) {
             if (program.exprs.is_constant(br->lhs) && program.exprs.is_constant(br->rhs)) {
                 bool taken = ir::compare(br->op, program.exprs[br->lhs].k, program.exprs[br->rhs].k);
                 block.end = ir::Jump{taken ? br->if_true : br->if_false};

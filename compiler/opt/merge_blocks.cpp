@@ -51,12 +51,7 @@ bool merge_blocks(ir::Program& program) {
                 changed = true;
             }
         };
-        if (auto* br = std::get_if<ir::Branch>(&block.end)) {
-            remap(br->if_true);
-            remap(br->if_false);
-        } else if (auto* j = std::get_if<ir::Jump>(&block.end)) {
-            remap(j->target);
-        }
+        ir::for_each_target(block, remap);
         if (!block.assigns.empty()) {
             rep[b] = b;
             continue;

@@ -13,12 +13,7 @@ bool remove_unreachable(ir::Program& program) {
     blocks.reserve(order.size());
     for (ir::BlockId b : order) {
         ir::Block block = std::move(program.blocks[b]);
-        if (auto* br = std::get_if<ir::Branch>(&block.end)) {
-            br->if_true = number[br->if_true];
-            br->if_false = number[br->if_false];
-        } else if (auto* j = std::get_if<ir::Jump>(&block.end)) {
-            j->target = number[j->target];
-        }
+        ir::for_each_target(block, [&](ir::BlockId& to) { to = number[to]; });
         blocks.push_back(std::move(block));
     }
     bool removed = blocks.size() != program.blocks.size();

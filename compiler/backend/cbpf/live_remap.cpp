@@ -136,16 +136,8 @@ ir::BlockId remap_copy(ir::Program& p, const Layout& layout, bool* punts) {
     for (ir::BlockId b : order) {
         ir::Block out = p.blocks[b];  // a copy: add_block may reallocate
         bool ok = true;
-        for (auto& a : out.assigns) ok = ok && (a.value = remap.map(a.value)) != no_expr;
-        if (auto* br = std::get_if<ir::Branch>(&out.end)) {
-            ok = ok && (br->lhs = remap.map(br->lhs)) != no_expr && (br->rhs = remap.map(br->rhs)) != no_expr;
-            br->if_true = copy_of.at(br->if_true);
-            br->if_false = copy_of.at(br->if_false);
-        } else if (auto* r = std::get_if<ir::Return>(&out.end)) {
-            ok = ok && (r->value = remap.map(r->value)) != no_expr;
-        } else if (auto* j = std::get_if<ir::Jump>(&out.end)) {
-            j->target = copy_of.at(j->target);
-        }
+        ir::for_each_use(out, [&](ir::ExprId& e) { ok = ok && (e = remap.map(e)) != no_expr; });
+        ir::for_each_target(out, [&](ir::BlockId& to) { to = copy_of.at(to); });
         if (!ok) {
             // Punt: accept, and let user space judge the packet as written.
             out = ir::Block{};

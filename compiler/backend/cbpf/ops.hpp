@@ -37,7 +37,29 @@ constexpr std::uint16_t tax = 0x00, txa = 0x80;
 }
 
 constexpr std::uint32_t memwords = 16;          // scratch slots M[0..15]
-constexpr std::uint32_t ancillary_base = 0xfffff000;  // SKF_AD_OFF
+constexpr std::uint32_t ancillary_base = 0xfffff000;  // SKF_AD_OFF: Linux's ancillary loads start here
+constexpr std::uint32_t ancillary_alu_xor_x = 40;     // SKF_AD_ALU_XOR_X: A ^= X, spelt as a load
+constexpr std::uint32_t link_layer_base = 0xffe00000;  // SKF_LL_OFF (SKF_NET_OFF is 0xfff00000)
+
+// A code's fields.
+constexpr std::uint16_t class_of(std::uint16_t code) { return code & 0x07; }
+constexpr std::uint16_t size_of(std::uint16_t code) { return code & 0x18; }
+constexpr std::uint16_t mode_of(std::uint16_t code) { return code & 0xe0; }
+constexpr std::uint16_t op_of(std::uint16_t code) { return code & 0xf0; }  // alu and jmp
+constexpr bool x_operand(std::uint16_t code) { return (code & src::x) != 0; }
+constexpr unsigned size_bytes(std::uint16_t code) {
+    return size_of(code) == size::b ? 1 : size_of(code) == size::h ? 2 : 4;
+}
+
+// Whole codes that are tested as such.
+namespace code {
+constexpr std::uint16_t ld_len = cls::ld | size::w | mode::len, ldx_len = cls::ldx | size::w | mode::len;
+constexpr std::uint16_t ld_mem = cls::ld | mode::mem, ldx_mem = cls::ldx | mode::mem;
+constexpr std::uint16_t ldx_msh = cls::ldx | size::b | mode::msh;
+constexpr std::uint16_t ja = cls::jmp | jmp::ja;
+constexpr std::uint16_t ret_k = cls::ret | rval::k, ret_a = cls::ret | rval::a;
+constexpr std::uint16_t tax = cls::misc | miscop::tax, txa = cls::misc | miscop::txa;
+}  // namespace code
 
 inline std::uint16_t size_bits(std::uint8_t bytes) {
     return bytes == 1 ? size::b : bytes == 2 ? size::h : size::w;
