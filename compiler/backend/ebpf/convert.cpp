@@ -4,9 +4,12 @@
 // instruction's sequence (a helper call or LD_ABS clobbers them).
 #include "backend/ebpf/convert.hpp"
 
+#include "backend/cbpf/ops.hpp"
+
 #include "backend/ebpf/ancillary.hpp"
 #include "backend/ebpf/assembler.hpp"
 #include "backend/ebpf/counting.hpp"
+#include "backend/ebpf/frame.hpp"
 
 #include <string>
 
@@ -15,7 +18,10 @@ namespace fcap::ebpf {
 namespace {
 
 constexpr Reg reg_x = r7, reg_a = r8, reg_len = r9, reg_data = r9;
-constexpr std::uint32_t skf_ad_off = 0xfffff000, skf_ad_alu_xor_x = 40;
+// The classic program's opcode fields and names (eBPF's own are cls::, op::, jop::).
+namespace classic = cbpf;
+using classic::ancillary_base;
+namespace ccode = cbpf::code;
 // A sum past this is past any packet (the kernel reads the low 32 bits of
 // an LD_IND offset as signed; bpf_xdp_load_bytes takes 32 bits).
 constexpr std::uint64_t max_end = 0x7fffffff;
@@ -24,33 +30,35 @@ constexpr std::uint64_t max_end = 0x7fffffff;
 constexpr std::uint64_t xdp_max_end = 0x7fff;
 using namespace detail::ctx;  // __sk_buff and xdp_md fields
 
-// Stack: the counters' address, the map key, XDP's load buffer, the
-// frame's length (direct loads), M[0..15].
-constexpr std::int16_t counters_slot = -8, key_slot = -16, buffer_slot = -24, length_slot = -32;
-constexpr std::int16_t memory_slot(std::uint32_t i) { return std::int16_t(-36 - 4 * std::int32_t(i)); }
+// Stack, after the frame's counter slots (frame.hpp): XDP's load buffer,
+// the frame's length (direct loads), then M[0..15], 4 bytes each.
+using detail::Frame;
+constexpr std::int16_t buffer_slot = Frame::slot(Frame::first_free_slot);
+constexpr std::int16_t length_slot = Frame::slot(Frame::first_free_slot + 1);
+constexpr std::int16_t memory_slot(std::uint32_t i) { return std::int16_t(length_slot - 4 * std::int32_t(i + 1)); }
 
-std::uint16_t cls_of(const cbpf::Insn& i) { return i.code & 0x07; }
+std::uint16_t cls_of(const cbpf::Insn& i) { return classic::class_of(i.code); }
 
 std::uint8_t alu_op(std::uint16_t code) {
-    switch (code & 0xf0) {
-    case 0x00: return op::add;
-    case 0x10: return op::sub;
-    case 0x20: return op::mul;
-    case 0x30: return op::div;
-    case 0x40: return op::or_;
-    case 0x50: return op::and_;
-    case 0x60: return op::lsh;
-    case 0x70: return op::rsh;
-    case 0x90: return op::mod;
-    default: return op::xor_;  // 0xa0; neg (0x80) is handled apart
+    switch (classic::op_of(code)) {
+    case classic::alu::add: return op::add;
+    case classic::alu::sub: return op::sub;
+    case classic::alu::mul: return op::mul;
+    case classic::alu::div: return op::div;
+    case classic::alu::or_: return op::or_;
+    case classic::alu::and_: return op::and_;
+    case classic::alu::lsh: return op::lsh;
+    case classic::alu::rsh: return op::rsh;
+    case classic::alu::mod: return op::mod;
+    default: return op::xor_;  // classic::alu::xor_; neg is handled apart
     }
 }
 
 std::uint8_t jump_op(std::uint16_t code) {
-    switch (code & 0xf0) {
-    case 0x10: return jop::jeq;
-    case 0x20: return jop::jgt;
-    case 0x30: return jop::jge;
+    switch (classic::op_of(code)) {
+    case classic::jmp::jeq: return jop::jeq;
+    case classic::jmp::jgt: return jop::jgt;
+    case classic::jmp::jge: return jop::jge;
     default: return jop::jset;
     }
 }
@@ -61,8 +69,6 @@ public:
               XdpLoads loads)
         : code_(code), target_(target), options_(options), sink_(sink),
           direct_(target == Target::xdp && loads == XdpLoads::direct) {
-        match_ = options.invert ? xdp_pass : xdp_drop;
-        miss_value_ = target == Target::xdp ? (options.invert ? xdp_drop : xdp_pass) : 0;
     }
 
     std::optional<Program> run();
@@ -81,14 +87,8 @@ private:
     Label at(std::size_t pc) const { return labels_[pc]; }
     // A branch the verifier sees is always taken, so nothing after it is
     // unreachable in its eyes.
-    void reject_always() {
-        as_.put(mov32_imm(r0, 0));
-        as_.jump(cls::jmp | jop::jeq, r0, 0, miss_);
-    }
-    void fail(const std::string& message) {
-        if (!failed_) sink_.error(message);
-        failed_ = true;
-    }
+    void reject_always() { frame_.reject_always(r0); }
+    void fail(const std::string& message) { frame_.fail(message); }
     bool reads_length() const;
 
     const std::vector<cbpf::Insn>& code_;
@@ -97,29 +97,25 @@ private:
     diag::Sink& sink_;
     Assembler as_;
     std::vector<Label> labels_;
-    Label miss_ = -1;
-    std::int32_t match_ = 0, miss_value_ = 0;
+    Frame frame_{as_, target_, options_, sink_};
+    const Label miss_ = frame_.reject();
     bool direct_;
-    bool failed_ = false;
 };
 
 bool Converter::reads_length() const {
     for (const auto& i : code_)
-        if (i.code == 0x80 || i.code == 0x81) return true;  // ld len, ldx len
+        if (i.code == ccode::ld_len || i.code == ccode::ldx_len) return true;
     return false;
 }
 
 void Converter::prologue() {
-    as_.put(mov64(r6, r1));
+    frame_.enter();
     if (target_ == Target::xdp) {
-        if (reads_length()) {  // the whole frame, as the IR lowering counts it
-            as_.put(mov64(r1, r6));
-            as_.put(call(helper::xdp_get_buff_len));
-        } else {
+        if (!reads_length()) {  // else the whole frame, as the IR lowering counts it
             as_.put(load(sz::w, r0, r6, xdp_data_end));
             as_.put(load(sz::w, r1, r6, xdp_data));
-            as_.put(alu64_reg(op::sub, r0, r1));
         }
+        frame_.xdp_length(r0, reads_length(), r1, r0);
         if (direct_) {
             as_.put(store_reg(sz::dw, r10, length_slot, r0));
             as_.put(load(sz::w, reg_data, r6, xdp_data));
@@ -127,7 +123,7 @@ void Converter::prologue() {
             as_.put(mov64(reg_len, r0));
         }
     }
-    detail::count_packet(as_, {counters_slot, key_slot}, [&](Reg scratch) { return length_into(scratch); });
+    detail::count_packet(as_, Frame::counter_slots(), [&](Reg scratch) { return length_into(scratch); });
     as_.put(mov32_imm(reg_a, 0));  // bpf_filter starts with A = X = 0
     as_.put(mov32_imm(reg_x, 0));
 }
@@ -144,7 +140,7 @@ Reg Converter::length_into(Reg scratch) {
 }
 
 void Converter::count_match() {
-    detail::count_match(as_, {counters_slot, key_slot}, [&](Reg scratch) { return length_into(scratch); });
+    detail::count_match(as_, Frame::counter_slots(), [&](Reg scratch) { return length_into(scratch); });
 }
 
 // `size` bytes at k (+ X) into dst, in host order; past the end, reject.
@@ -207,7 +203,7 @@ void Converter::direct_load(unsigned size, std::uint32_t k, bool indexed, Reg ds
 
 void Converter::ancillary(std::uint32_t code, Reg dst) {
     using namespace detail;
-    if (code == skf_ad_alu_xor_x) {
+    if (code == classic::ancillary_alu_xor_x) {
         as_.put(alu32_reg(op::xor_, reg_a, reg_x));
         return;
     }
@@ -231,13 +227,12 @@ void Converter::ancillary(std::uint32_t code, Reg dst) {
 }
 
 void Converter::alu(const cbpf::Insn& i) {
-    std::uint16_t o = i.code & 0xf0;
-    if (o == 0x80) {
+    if (classic::op_of(i.code) == classic::alu::neg) {
         as_.put(alu32_imm(op::neg, reg_a, 0));
         return;
     }
     std::uint8_t e = alu_op(i.code);
-    if (!(i.code & 0x08)) {  // check() refused division by 0 and shifts past 31
+    if (!classic::x_operand(i.code)) {  // check() refused division by 0 and shifts past 31
         as_.put(alu32_imm(e, reg_a, std::int32_t(i.k)));
         return;
     }
@@ -258,73 +253,60 @@ void Converter::alu(const cbpf::Insn& i) {
 }
 
 void Converter::branch(std::size_t pc, const cbpf::Insn& i) {
-    if (i.code == 0x05) {
+    if (i.code == ccode::ja) {
         as_.goto_(at(pc + 1 + i.k));
         return;
     }
-    std::size_t t = pc + 1 + i.jt, f = pc + 1 + i.jf;
-    if (t == f) {
-        if (t != pc + 1) as_.goto_(at(t));
-        return;
-    }
-    std::uint8_t o = jump_op(i.code);
-    auto emit = [&](std::uint8_t jo, std::size_t to) {
-        if (i.code & 0x08) as_.jump(cls::jmp32 | jo, reg_a, reg_x, at(to));
-        else as_.jump(cls::jmp32 | jo, reg_a, std::int32_t(i.k), at(to));
-    };
-    if (t == pc + 1 && o != jop::jset) {
-        emit(inverse_jump(o), f);
-        return;
-    }
-    emit(o, t);
-    if (f != pc + 1) as_.goto_(at(f));
+    Label t = at(pc + 1 + i.jt), f = at(pc + 1 + i.jf), next = at(pc + 1);
+    if (classic::x_operand(i.code)) frame_.branch(jump_op(i.code), reg_a, reg_x, t, f, next);
+    else frame_.branch(jump_op(i.code), reg_a, std::int32_t(i.k), t, f, next);
 }
 
 void Converter::ret(const cbpf::Insn& i) {
-    if (i.code == 0x06 && i.k == 0) {
+    if (i.code == ccode::ret_k && i.k == 0) {
         as_.goto_(miss_);
         return;
     }
-    if (i.code == 0x16) as_.jump(cls::jmp32 | jop::jeq, reg_a, 0, miss_);  // ret a
+    if (i.code == ccode::ret_a) as_.jump(cls::jmp32 | jop::jeq, reg_a, 0, miss_);
     count_match();
-    if (target_ == Target::xdp) as_.put(mov32_imm(r0, std::uint32_t(match_)));
-    else if (i.code == 0x16) as_.put(alu32_reg(op::mov, r0, reg_a));
+    if (target_ == Target::xdp) as_.put(mov32_imm(r0, std::uint32_t(frame_.match())));
+    else if (i.code == ccode::ret_a) as_.put(alu32_reg(op::mov, r0, reg_a));
     else as_.put(mov32_imm(r0, i.k));
     as_.put(exit_insn());
 }
 
 void Converter::instruction(std::size_t pc) {
     const cbpf::Insn& i = code_[pc];
-    std::uint16_t cls = cls_of(i), size = i.code & 0x18, mode = i.code & 0xe0;
-    unsigned bytes = size == 0x10 ? 1 : size == 0x08 ? 2 : 4;
+    std::uint16_t cls = cls_of(i), mode = classic::mode_of(i.code);
+    unsigned bytes = classic::size_bytes(i.code);
     switch (cls) {
-    case 0x00:    // ld
-    case 0x01: {  // ldx
-        Reg dst = cls == 0x00 ? reg_a : reg_x;
-        if (mode == 0x00) {
+    case classic::cls::ld:
+    case classic::cls::ldx: {
+        Reg dst = cls == classic::cls::ld ? reg_a : reg_x;
+        if (mode == classic::mode::imm) {
             as_.put(mov32_imm(dst, i.k));
-        } else if (mode == 0x80) {
+        } else if (mode == classic::mode::len) {
             as_.put(alu32_reg(op::mov, dst, length_into(dst)));
-        } else if (mode == 0x60) {
+        } else if (mode == classic::mode::mem) {
             as_.put(load(sz::w, dst, r10, memory_slot(i.k)));
-        } else if (mode == 0xa0) {  // ldx 4*([k]&0xf)
+        } else if (mode == classic::mode::msh) {  // ldx 4*([k]&0xf)
             packet_load(1, i.k, false, dst);
             as_.put(alu32_imm(op::and_, dst, 0xf));
             as_.put(alu32_imm(op::lsh, dst, 2));
-        } else if (mode == 0x20 && i.k >= skf_ad_off) {
-            ancillary(i.k - skf_ad_off, dst);
+        } else if (mode == classic::mode::abs && i.k >= ancillary_base) {
+            ancillary(i.k - ancillary_base, dst);
         } else {
-            packet_load(bytes, i.k, mode == 0x40, dst);
+            packet_load(bytes, i.k, mode == classic::mode::ind, dst);
         }
         return;
     }
-    case 0x02: as_.put(store_reg(sz::w, r10, memory_slot(i.k), reg_a)); return;
-    case 0x03: as_.put(store_reg(sz::w, r10, memory_slot(i.k), reg_x)); return;
-    case 0x04: alu(i); return;
-    case 0x05: branch(pc, i); return;
-    case 0x06: ret(i); return;
+    case classic::cls::st: as_.put(store_reg(sz::w, r10, memory_slot(i.k), reg_a)); return;
+    case classic::cls::stx: as_.put(store_reg(sz::w, r10, memory_slot(i.k), reg_x)); return;
+    case classic::cls::alu: alu(i); return;
+    case classic::cls::jmp: branch(pc, i); return;
+    case classic::cls::ret: ret(i); return;
     default:  // misc: tax, txa
-        if (i.code == 0x07) as_.put(alu32_reg(op::mov, reg_x, reg_a));
+        if (i.code == ccode::tax) as_.put(alu32_reg(op::mov, reg_x, reg_a));
         else as_.put(alu32_reg(op::mov, reg_a, reg_x));
         return;
     }
@@ -346,27 +328,20 @@ std::optional<Program> Converter::run() {
             }
             reached[to] = true;
         };
-        if (i.code == 0x05) reach(pc + 1 + std::uint64_t(i.k));
-        else if (cls_of(i) == 0x05) reach(pc + 1 + i.jt), reach(pc + 1 + i.jf);
-        else if (cls_of(i) != 0x06) reach(pc + 1);
+        if (i.code == ccode::ja) reach(pc + 1 + std::uint64_t(i.k));
+        else if (cls_of(i) == classic::cls::jmp) reach(pc + 1 + i.jt), reach(pc + 1 + i.jf);
+        else if (cls_of(i) != classic::cls::ret) reach(pc + 1);
     }
-    if (failed_) return std::nullopt;
-    miss_ = as_.new_label();
+    if (frame_.failed()) return std::nullopt;
     labels_.resize(n);
     for (auto& l : labels_) l = as_.new_label();
     prologue();
-    for (std::size_t pc = 0; pc < n && !failed_; ++pc) {
+    for (std::size_t pc = 0; pc < n && !frame_.failed(); ++pc) {
         if (!reached[pc]) continue;
         as_.place(at(pc));
         instruction(pc);
     }
-    if (failed_) return std::nullopt;
-    if (as_.jumped_to(miss_)) {
-        as_.place(miss_);
-        as_.put(mov32_imm(r0, std::uint32_t(miss_value_)));
-        as_.put(exit_insn());
-    }
-    return as_.finish(target_, sink_);
+    return frame_.finish();
 }
 
 }  // namespace

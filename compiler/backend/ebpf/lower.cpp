@@ -61,19 +61,13 @@ std::uint32_t swap_bytes(std::uint32_t k, unsigned size) {
 Lowering::Lowering(const ir::Program& program, Target target, const LowerOptions& options, diag::Sink& sink)
     : p_(program), pool_(program.exprs), sink_(sink), target_(target), options_(options) {
     if (target == Target::xdp) {
-        match_ = options.invert ? xdp_pass : xdp_drop;
-        miss_ = options.invert ? xdp_drop : xdp_pass;
         allocatable_ = 0x3f;  // r0-r5: an XDP program calls no helper after its prologue
     } else {
-        miss_ = 0;
         allocatable_ = 1u << r7 | 1u << r8 | 1u << r9;  // LD_ABS/LD_IND clobber r0-r5
     }
 }
 
-void Lowering::fail(const std::string& message) {
-    if (!failed_) sink_.error(message);
-    failed_ = true;
-}
+void Lowering::fail(const std::string& message) { frame_.fail(message); }
 
 void Lowering::length_into(Reg dst) {
     if (target_ == Target::xdp) {
@@ -160,22 +154,11 @@ static std::vector<std::uint32_t> read_before_written(const ir::Program& p, cons
 }
 
 void Lowering::prologue() {
-    as_.put(mov64(r6, r1));
-    if (target_ == Target::xdp) {
+    frame_.enter();
+    if (target_ == Target::xdp) {  // r7 data, r8 data_end, r9 the frame's length
         as_.put(load(sz::w, r7, r6, xdp_data));
         as_.put(load(sz::w, r8, r6, xdp_data_end));
-        if (reads_length_) {
-            // The frame's whole length: the test runner splits frames past
-            // about 3,500 bytes into fragments, even for a program that
-            // does not declare it handles them (the helper costs ~8 ns, so
-            // only programs that read `len` pay for it).
-            as_.put(mov64(r1, r6));
-            as_.put(call(helper::xdp_get_buff_len));
-            as_.put(mov64(r9, r0));
-        } else {
-            as_.put(mov64(r9, r8));
-            as_.put(alu64_reg(op::sub, r9, r7));
-        }
+        frame_.xdp_length(r9, reads_length_, r7, r8);
     }
     count_packet();
     for (std::uint32_t v : read_before_written(p_, p_.topological_order()))
@@ -186,7 +169,7 @@ void Lowering::ret(const ir::Return& r) {
     if (pool_.is_constant(r.value)) {
         std::uint32_t k = pool_[r.value].k;
         if (k != 0) count_match();
-        std::int32_t action = target_ == Target::xdp ? (k ? match_ : miss_) : std::int32_t(k);
+        std::int32_t action = target_ == Target::xdp ? (k ? frame_.match() : frame_.miss()) : std::int32_t(k);
         as_.put(mov32_imm(r0, std::uint32_t(action)));
         as_.put(exit_insn());
         return;
@@ -197,14 +180,14 @@ void Lowering::ret(const ir::Return& r) {
     release(v);
     if (target_ == Target::xdp) {
         count_match();
-        as_.put(mov32_imm(r0, std::uint32_t(match_)));
+        as_.put(mov32_imm(r0, std::uint32_t(frame_.match())));
     } else {
         count_match();  // v is in r7-r9, which the count leaves alone
         as_.put(alu32_reg(op::mov, r0, v));
     }
     as_.put(exit_insn());
     as_.place(miss);
-    as_.put(mov32_imm(r0, std::uint32_t(miss_)));
+    as_.put(mov32_imm(r0, std::uint32_t(frame_.miss())));
     as_.put(exit_insn());
 }
 
@@ -247,16 +230,9 @@ void Lowering::branch(const ir::Branch& br, ir::BlockId next, const std::vector<
     } else {
         std::tie(l, r) = gen_pair(lhs, rhs);
     }
-    auto emit = [&](std::uint8_t jo, Label to) {
-        if (with_imm) as_.jump(cls::jmp32 | jo, l, imm, to);
-        else as_.jump(cls::jmp32 | jo, l, r, to);
-    };
-    if (br.if_true == next && o != jop::jset) {
-        emit(inverse_jump(o), if_false);
-    } else {
-        emit(o, if_true);
-        if (br.if_false != next) as_.goto_(if_false);
-    }
+    Label next_label = next == ir::no_block ? Label(-1) : labels[next];
+    if (with_imm) frame_.branch(o, l, imm, if_true, if_false, next_label);
+    else frame_.branch(o, l, r, if_true, if_false, next_label);
     release(l);
     if (!with_imm) release(r);
 }
@@ -287,7 +263,7 @@ void Lowering::body(const Variant& variant, Label entry) {
     exit_state_.assign(p_.blocks.size(), PathState{});
     incoming_.assign(p_.blocks.size(), {});
     as_.place(entry);
-    for (std::size_t i = 0; i < order_.size() && !failed_; ++i) {
+    for (std::size_t i = 0; i < order_.size() && !frame_.failed(); ++i) {
         ir::BlockId b = order_[i];
         // A block only branches that both sides are constant leave behind
         // is not emitted: the verifier refuses unreachable instructions.
@@ -334,14 +310,7 @@ void Lowering::survey() {
         self(n.b, self);
     };
     for (ir::BlockId b : order_) {
-        const auto& blk = p_.blocks[b];
-        for (const auto& a : blk.assigns) visit(a.value, visit);
-        if (const auto* br = std::get_if<ir::Branch>(&blk.end)) {
-            visit(br->lhs, visit);
-            visit(br->rhs, visit);
-        } else if (const auto* r = std::get_if<ir::Return>(&blk.end)) {
-            visit(r->value, visit);
-        }
+        ir::for_each_use(p_.blocks[b], [&](ir::ExprId e) { visit(e, visit); });
     }
 }
 
@@ -360,7 +329,6 @@ std::optional<Program> Lowering::run() {
     for (ir::ExprId e = 0; e < pool_.size(); ++e)
         if (pool_[e].kind == ir::ExprKind::var && pool_[e].k < p_.var_count) var_expr_[pool_[e].k] = e;
     survey();
-    reject_ = as_.new_label();
     prologue();
     Label first = as_.new_label(), second = as_.new_label();
     if (target_ == Target::xdp) {
@@ -394,13 +362,7 @@ std::optional<Program> Lowering::run() {
     } else {
         body({0, false}, first);
     }
-    if (failed_) return std::nullopt;
-    if (as_.jumped_to(reject_)) {  // the verifier refuses unreachable instructions
-        as_.place(reject_);
-        as_.put(mov32_imm(r0, std::uint32_t(miss_)));
-        as_.put(exit_insn());
-    }
-    return as_.finish(target_, sink_);
+    return frame_.finish();
 }
 
 }  // namespace detail

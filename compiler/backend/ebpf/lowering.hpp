@@ -6,6 +6,7 @@
 #pragma once
 
 #include "backend/ebpf/assembler.hpp"
+#include "backend/ebpf/frame.hpp"
 #include "backend/ebpf/lower.hpp"
 
 #include <array>
@@ -96,18 +97,18 @@ private:
     Reg protochain(const ir::ExprNode& n);
     void walk_header(const ir::ExprNode& n, bool first, Reg offset, Reg length);
 
-    // Stack, from the frame pointer down: the fixed 8-byte slots (the
-    // counters' pointer, the map key, the VLAN tag, a word for loads put
-    // together byte by byte, protochain's walk: steps, protocol, offset,
-    // header bytes), spill slots, then the variables, 4 bytes each (their
-    // values are 32 bits).
-    static constexpr std::uint32_t fixed_slots = 8, spill_slots = 8;
-    std::int16_t slot(std::uint32_t i) const { return std::int16_t(-8 * std::int32_t(i + 1)); }
-    std::int16_t counters_slot() const { return slot(0); }
-    std::int16_t key_slot() const { return slot(1); }
-    std::int16_t tag_slot() const { return slot(2); }
-    std::int16_t scratch_slot() const { return slot(3); }
-    std::int16_t walk_slot(unsigned i) const { return slot(4 + i); }
+    // Stack, from the frame pointer down: the frame's counter slots
+    // (frame.hpp), then 8-byte slots of our own (the VLAN tag, a word for
+    // loads put together byte by byte, protochain's walk: steps, protocol,
+    // offset, header bytes), spill slots, then the variables, 4 bytes each
+    // (their values are 32 bits).
+    static constexpr std::uint32_t fixed_slots = Frame::first_free_slot + 6, spill_slots = 8;
+    static constexpr std::int16_t slot(std::uint32_t i) { return Frame::slot(i); }
+    std::int16_t counters_slot() const { return Frame::counter_slots().counters; }
+    std::int16_t key_slot() const { return Frame::counter_slots().key; }
+    std::int16_t tag_slot() const { return slot(Frame::first_free_slot); }
+    std::int16_t scratch_slot() const { return slot(Frame::first_free_slot + 1); }
+    std::int16_t walk_slot(unsigned i) const { return slot(Frame::first_free_slot + 2 + i); }
     std::uint32_t first_spill() const { return fixed_slots; }
     std::int16_t var_slot(std::uint32_t v) const {
         return std::int16_t(-8 * std::int32_t(fixed_slots + spill_slots) - 4 * std::int32_t(v + 1));
@@ -120,9 +121,9 @@ private:
     Target target_;
     LowerOptions options_;
     Assembler as_;
-    Label reject_ = -1;
+    Frame frame_{as_, target_, options_, sink_};  // prologue, answers, reject block, branches
+    const Label reject_ = frame_.reject();
     Label loop_ = -1;  // protochain: the walk's next step
-    std::int32_t match_ = 0, miss_ = 0;
     Variant variant_;
     std::vector<ir::BlockId> order_;
     std::vector<ir::ExprId> var_expr_;   // per variable: its Var expression, if any
@@ -136,7 +137,6 @@ private:
     std::uint32_t spills_ = 0;
     std::vector<std::uint8_t> need_;      // per expression, 0 until computed
     std::vector<std::uint64_t> max_;      // per expression, 0 until computed (stored + 1)
-    bool failed_ = false;
 };
 
 }  // namespace fcap::ebpf::detail

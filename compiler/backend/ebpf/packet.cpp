@@ -26,10 +26,7 @@ constexpr std::uint64_t skb_max_end = 0x7fffffff;
 // A value that cannot be computed (a load always past the end): the packet
 // is rejected.  Written as a branch the verifier sees is taken, so no
 // instruction is unreachable.
-void Lowering::reject_always(Reg r) {
-    as_.put(mov32_imm(r, 0));
-    as_.jump(cls::jmp | jop::jeq, r, 0, reject_);
-}
+void Lowering::reject_always(Reg r) { frame_.reject_always(r); }
 
 Reg Lowering::packet_load(unsigned size, std::uint32_t k, ir::ExprId index, bool raw) {
     return target_ == Target::xdp ? xdp_load(size, k, index, raw) : socket_load(size, k, index);
