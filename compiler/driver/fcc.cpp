@@ -12,6 +12,7 @@
 #include "sema/link_layer.hpp"
 
 #include <CLI/CLI.hpp>
+#include <arpa/inet.h>
 #include <pcap/pcap.h>
 
 #include <algorithm>
@@ -75,6 +76,9 @@ int main(int argc, char** argv) {
     app.add_option("-s,--snaplen", snaplen, "the value a match returns (default 262144; 0 means 262144)");
     app.add_option("--dlt,-y", dlt_name, "link type: EN10MB (default), RAW, IPV4, IPV6, LINUX_SLL, LINUX_SLL2, or a number")
         ->option_text("NAME|NUM");
+    std::string netmask;
+    app.add_option("--netmask", netmask, "the network's netmask, for `ip broadcast` (tcpdump passes the interface's)")
+        ->option_text("A.B.C.D");
     app.add_option("-F", file, "read the expression from FILE")->option_text("FILE");
     app.add_flag("--dump-ast", dump_ast, "print the syntax tree");
     app.add_flag("--dump-ir", dump_ir, "print the IR after optimization");
@@ -158,6 +162,12 @@ int main(int argc, char** argv) {
     // tcpdump: "-s 0" sets the snapshot length to the default, 262144.
     options.snaplen = snaplen == 0 ? 262144 : snaplen;
     options.optimize = !no_opt;
+    if (!netmask.empty()) {
+        in_addr mask{};
+        if (inet_pton(AF_INET, netmask.c_str(), &mask) != 1)
+            return usage_error("--netmask wants A.B.C.D, not " + netmask);
+        options.netmask = ntohl(mask.s_addr);
+    }
     std::string trace;
     options.trace = &trace;
     for (std::size_t start = 0; start < dump_after_list.size();) {
