@@ -13,11 +13,11 @@
 namespace fcap::test {
 
 Verdicts libpcap_verdicts(const std::string& expression, int dlt, const std::vector<Packet>& packets, bool optimize,
-                          std::uint32_t snaplen) {
+                          std::uint32_t snaplen, std::uint32_t netmask) {
     Verdicts v;
     pcap_t* p = pcap_open_dead(dlt, int(snaplen));
     bpf_program prog;
-    if (pcap_compile(p, &prog, expression.c_str(), optimize ? 1 : 0, PCAP_NETMASK_UNKNOWN) < 0) {
+    if (pcap_compile(p, &prog, expression.c_str(), optimize ? 1 : 0, netmask) < 0) {
         v.refused = true;
         v.error = pcap_geterr(p);
         pcap_close(p);
@@ -64,10 +64,11 @@ std::string libpcap_listing(const std::string& expression, int dlt, bool optimiz
 namespace {
 
 std::optional<std::vector<cbpf::Insn>> fcap_program(const std::string& expression, int dlt, bool optimize,
-                                                    std::string* error) {
+                                                    std::uint32_t netmask, std::string* error) {
     CompileOptions options;
     options.dlt = dlt;
     options.optimize = optimize;
+    options.netmask = netmask;
     diag::Sink sink;
     auto code = compile_cbpf(expression, options, sink);
     if (!code && error) *error = sink.first_error();
@@ -76,13 +77,13 @@ std::optional<std::vector<cbpf::Insn>> fcap_program(const std::string& expressio
 
 }  // namespace
 
-Backend cbpf_backend(bool optimize) {
+Backend cbpf_backend(bool optimize, std::uint32_t netmask) {
     Backend b;
     b.name = optimize ? "cbpf" : "cbpf -O0";
     b.unoptimized = !optimize;
-    b.verdicts = [optimize](const std::string& expression, int dlt, const std::vector<Packet>& packets) {
+    b.verdicts = [optimize, netmask](const std::string& expression, int dlt, const std::vector<Packet>& packets) {
         Verdicts v;
-        auto code = fcap_program(expression, dlt, optimize, &v.error);
+        auto code = fcap_program(expression, dlt, optimize, netmask, &v.error);
         if (!code) {
             v.refused = true;
             return v;
@@ -91,9 +92,9 @@ Backend cbpf_backend(bool optimize) {
         for (const auto& pkt : packets) v.values.push_back(cbpf::run(*code, pkt.data.data(), pkt.caplen, pkt.wirelen));
         return v;
     };
-    b.listing = [optimize](const std::string& expression, int dlt) {
+    b.listing = [optimize, netmask](const std::string& expression, int dlt) {
         std::string error;
-        auto code = fcap_program(expression, dlt, optimize, &error);
+        auto code = fcap_program(expression, dlt, optimize, netmask, &error);
         return code ? cbpf::dump(*code, 1) : "refused: " + error + "\n";
     };
     return b;

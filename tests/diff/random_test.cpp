@@ -65,7 +65,9 @@ void check_random(int dlt, std::uint64_t count) {
     EXPECT_LE(failures, std::max<std::uint64_t>(1, count / 500)) << failures << " random expressions differ from libpcap (printed above)";
     // The generator must mostly write filters libpcap accepts (it writes
     // for Ethernet: on the other link types link-layer words are refused).
-    if (dlt == DLT_EN10MB) EXPECT_LT(refused * 3, count) << "over a third of the random expressions are refused";
+    if (dlt == DLT_EN10MB) {
+        EXPECT_LT(refused * 3, count) << "over a third of the random expressions are refused";
+    }
 }
 
 TEST(RandomDiffTest, Ethernet) { check_random(DLT_EN10MB, env_or("FCAP_RANDOM_COUNT", 1500)); }
