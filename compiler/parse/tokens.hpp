@@ -20,10 +20,12 @@ std::string_view rest(It first, It last) {
     return std::string_view(&*first, std::size_t(last - first));
 }
 
-// A number that does not fit in 32 bits is an error, not a non-number.
+// A number that does not fit in 32 bits, or an octal number with an 8 or
+// 9, is an error, not a non-number (libpcap's scanner refuses both).
 struct number_overflow {
     std::size_t offset_from_end;  // where, as characters before the end
     std::string text;
+    bool bad_octal = false;
 };
 
 // One reserved word: `kw("host")`.
@@ -89,6 +91,7 @@ struct number_parser : x3::parser<number_parser<Out>> {
         case words::NumberResult::ok: break;
         case words::NumberResult::overflow:
             throw number_overflow{std::size_t(last - first), std::string(w)};
+        case words::NumberResult::bad_octal: throw number_overflow{std::size_t(last - first), std::string(w), true};
         case words::NumberResult::not_a_number: return false;
         }
         Out out{};
@@ -213,6 +216,8 @@ struct id_parser : x3::parser<id_parser> {
             id.kind = ast::IdKind::number;
             break;
         case words::NumberResult::overflow: throw number_overflow{std::size_t(last - first), std::string(w)};
+        case words::NumberResult::bad_octal:
+            throw number_overflow{std::size_t(last - first), std::string(w), true};
         case words::NumberResult::not_a_number:
             if (words::is_dotted(w)) id.kind = ast::IdKind::ipv4;
             else if (w.find('-') != std::string_view::npos && std::isdigit(static_cast<unsigned char>(w[0])))

@@ -104,6 +104,8 @@ TEST(ParseTest, Goldens) {
         {"ether host 0:1:2:3:4:5", "(ether host 0:1:2:3:4:5)"},
         {"portrange 25-smtp", "(portrange 25-smtp)"},
         {"portrange smtp-25", "(portrange \"smtp-25\")"},
+        // HID parts are the scanner's N, decimal to __pcap_atoin: 08 is fine there.
+        {"host 10.089.0.1", "(host 10.089.0.1)"},
     };
     for (const auto& c : cases) EXPECT_EQ(ast(c.expression), c.tree) << c.expression;
 }
@@ -146,6 +148,11 @@ TEST(ParseTest, ErrorsPointAtTheProblem) {
               "fcc: error: expected an address, name or number, found 'tcp'\n"
               "  port (80 or tcp)\n"
               "              ^~~\n");
+    EXPECT_EQ(error("port 089"),
+              "fcc: error: number 089 contains non-octal digit\n"
+              "  port 089\n"
+              "       ^~~\n"
+              "  hint: a leading 0 makes a number octal; drop it\n");
     EXPECT_EQ(error("ip[0] = "),
               "fcc: error: expected an arithmetic expression, found the end of the expression\n"
               "  ip[0] = \n"
