@@ -234,13 +234,14 @@ struct Paren : x3::position_tagged {
     Expression inner;
 };
 
-// `head ( id and|or id ... )`: values after qualifiers, every one of them
-// taking those qualifiers (grammar.y: `head id` with `id: paren pid ')'`):
-// `host (a or b)`, `tcp dst port (80 or not 443)`.  The list holds only
-// BareId, Not and Paren terms, as grammar.y's pid allows.
+// `head ( id and|or id ... )` and `head not id`: values after qualifiers,
+// every one of them taking those qualifiers (grammar.y: `head id` with
+// `id: paren pid ')'` or `nid: not id`): `host (a or b)`, `tcp dst port
+// (80 or not 443)`, `port not 22`.  `value` is a Paren or a Not holding
+// only BareId, Not and Paren terms, as grammar.y's pid allows.
 struct PrimitiveList : x3::position_tagged {
     Qualifiers quals;
-    Paren list;
+    Term value;
 };
 
 }  // namespace fcap::parse::ast

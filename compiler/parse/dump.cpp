@@ -68,7 +68,7 @@ struct Printer {
         if (p.quals.proto) out += std::string(proto_text(*p.quals.proto)) + " ";
         if (p.quals.dir) out += std::string(dir_text(*p.quals.dir)) + " ";
         if (p.quals.kind) out += std::string(kind_text(*p.quals.kind)) + " ";
-        return out + "list " + (*this)(p.list.inner) + ")";
+        return out + "list " + boost::apply_visitor(*this, p.value.get()) + ")";
     }
     std::string operator()(const BareId& b) const { return "(id " + id_text(b.id) + ")"; }
     std::string operator()(const Relation& r) const {

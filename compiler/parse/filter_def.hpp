@@ -132,6 +132,7 @@ struct id_paren_class;
 struct id_list_paren_class;
 struct pnum_id_class;
 struct paren_number_class;
+struct head_value_class;
 
 expression_type const expression = "a filter expression";
 x3::rule<logic_operation_class, ast::LogicOperation> const logic_operation = "and/or and a term";
@@ -152,6 +153,7 @@ x3::rule<id_paren_class, ast::Paren> const id_paren = "a parenthesised list of a
 x3::rule<id_list_paren_class, ast::Paren> const id_list_paren = "a parenthesised list of addresses, names or numbers";
 x3::rule<pnum_id_class, ast::Id> const pnum_id = "a number in parentheses";
 x3::rule<paren_number_class, ast::BareId> const paren_number = "a number in parentheses";
+x3::rule<head_value_class, ast::Term> const head_value = "an address, name or number";
 x3::rule<relation_class, ast::Relation> const relation = "a comparison";
 x3::rule<arith_class, ast::Arith> const arith = "an arithmetic expression";
 x3::rule<or_level_class, ast::ArithChain> const or_level = "an arithmetic expression";
@@ -211,7 +213,8 @@ auto const bare_id_def = id;
 // value is an address or name, `not` and a value, or a number in any depth
 // of parentheses (`port ((80) or 443)`); the others may be lists again.
 // `host ((a or b) and c)` is a syntax error in libpcap, and here.
-auto const primitive_list_def = qualifiers >> id_list_paren;
+auto const primitive_list_def = qualifiers >> head_value;
+auto const head_value_def = id_list_paren | id_not;
 auto const id_list_paren_def = '(' >> id_list > ')';
 auto const id_paren_def = '(' >> id_list >> ')';
 auto const id_list_def = id_first >> *id_operation;
@@ -264,7 +267,7 @@ BOOST_SPIRIT_DEFINE(expression, logic_operation, term, not_term, paren, primitiv
                     primary, access, number, pnum, length, or_op, and_op, shift_op, add_op, mul_op, tail_op,
                     proto_abbrev, broadcast, multicast, length_check, direction, ifindex, encapsulation, llc,
                     byte_op, link_specific, primitive_list, id_list_paren, id_paren, id_list, id_operation,
-                    id_first, id_item, id_not, pnum_id, paren_number)
+                    id_first, id_item, id_not, pnum_id, paren_number, head_value)
 
 // Every node records where it came from (x3::annotate_on_success).
 struct expression_class : x3::annotate_on_success {};
@@ -318,5 +321,6 @@ struct id_item_class {};
 struct id_not_class : x3::annotate_on_success {};
 struct pnum_id_class : x3::annotate_on_success {};
 struct paren_number_class : x3::annotate_on_success {};
+struct head_value_class {};
 
 }  // namespace fcap::parse::grammar

@@ -87,11 +87,12 @@ PredId Analyzer::term(const ast::Term& t, Quals& context) {
             return inner;
         }
         PredId operator()(const ast::x3::forward_ast<ast::PrimitiveList>& l) const {
-            // `host (a or not b)`: every value takes the qualifiers, and so
-            // does a bare id after the list (libpcap: `paren pid ')'`).
+            // `host (a or not b)`, `port not 22`: every value takes the
+            // qualifiers, and so does a bare id after them (libpcap:
+            // `head id` with `paren pid ')'` or `not id`).
             context = quals_of(l.get().quals);
             Quals inner_context = context;
-            return self.expression(l.get().list.inner, inner_context);
+            return self.term(l.get().value, inner_context);
         }
         PredId operator()(const ast::Primitive& p) const {
             context = quals_of(p.quals);

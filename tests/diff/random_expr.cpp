@@ -146,6 +146,7 @@ std::string RandomExpressions::host() {
     case 2:
         carry_ = Carry::ipv4;
         if (chance(20)) return pick({"", "", "ip ", "arp ", "rarp "}) + dir + "host " + value_list(1);
+        if (chance(5)) return pick({"", "ip "}) + dir + "host " + pick({"not ", "! "}) + bare_id();
         return pick({"", "", "ip ", "arp ", "rarp "}) + dir + pick({"host ", "host ", ""}) +
                pick({"0x0a000001", "10.0.0.01", "10.0", "10", "10.0.0.1", "10.0.0.2", "10.0.0.3", "192.168.1.1", "192.168.0.1", "127.0.0.1", "8.8.8.8",
                      "172.16.0.5", "10.1.2.3", "localhost", "255.255.255.255"});
@@ -176,6 +177,7 @@ std::string RandomExpressions::port() {
                                         "1-2x"});
     }
     if (chance(15)) return p + "port " + value_list(1);
+    if (chance(5)) return p + "port " + pick({"not ", "! ", "not not "}) + bare_id();
     return p + "port " +
            pick({"80", "53", "443", "22", "7070", "1234", "40000", "8080", "65535", "0", "1", "1000", "http",
                  "domain", "ssh", "https", "ntp", "0x50", "0120", "(80)", "((53))"});

@@ -94,6 +94,8 @@ TEST(ParseTest, Goldens) {
         {"host (a or (b and not c))", "(host list (or (id \"a\") (and (id \"b\") (not (id \"c\")))))"},
         {"port ((80) or 443)", "(port list (or (id 80) (id 443)))"},
         {"port ((80))", "(port list (id 80))"},
+        {"port not 22", "(port list (not (id 22)))"},
+        {"host not (a or b) or c", "(or (host list (not (or (id \"a\") (id \"b\")))) (id \"c\"))"},
         {"host a or (b or c)", "(or (host \"a\") (or (id \"b\") (id \"c\")))"},
         {"host a or (not tcp)", "(or (host \"a\") (not tcp))"},
         {"host a or (80 > 5)", "(or (host \"a\") (> 80 5))"},
