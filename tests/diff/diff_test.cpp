@@ -102,8 +102,8 @@ void check_type(const std::vector<std::string>& files, int dlt, bool mixed = tru
 TEST(DiffTest, RawIp) { check_type({"raw.txt"}, DLT_RAW); }
 TEST(DiffTest, RawIpv4) { check_type({"raw.txt"}, DLT_IPV4, false); }
 TEST(DiffTest, RawIpv6) { check_type({"raw.txt"}, DLT_IPV6, false); }
-TEST(DiffTest, LinuxCooked) { check_type({"linux_sll.txt"}, DLT_LINUX_SLL); }
-TEST(DiffTest, LinuxCookedV2) { check_type({"linux_sll.txt", "linux_sll2.txt"}, DLT_LINUX_SLL2); }
+TEST(DiffTest, LinuxCooked) { check_type({"linux_sll.txt", "linux_sll_more.txt"}, DLT_LINUX_SLL); }
+TEST(DiffTest, LinuxCookedV2) { check_type({"linux_sll.txt", "linux_sll_more.txt", "linux_sll2.txt"}, DLT_LINUX_SLL2); }
 
 // `ip broadcast` with the netmask tcpdump would pass (pcap_compile's last
 // argument); the listing printed on a difference is libpcap's without it.
