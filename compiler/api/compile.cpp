@@ -64,6 +64,7 @@ std::optional<ir::Program> compile_to_ir(std::string_view expression, const Comp
     sema::Options sema_options;
     sema_options.dlt = options.dlt;
     sema_options.snaplen = options.snaplen;
+    sema_options.netmask = options.netmask;
     sema::Facts facts;
     auto program = sema::analyze(*parsed, sema_options, sink, &facts);
     if (!program) return std::nullopt;

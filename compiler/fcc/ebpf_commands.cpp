@@ -73,7 +73,7 @@ int run_ebpf_command(const EbpfCommand& c) {
     if (!reference) {
         std::string error;
         int dlt = capture_link_type(c.replay_file, &error);
-        reference = fcap::reference::compile(c.expression, dlt, options.snaplen, &error);
+        reference = fcap::reference::compile(c.expression, dlt, options.snaplen, &error, true, options.netmask);
         if (!reference && c.expect) {
             std::cerr << "fcc: error: libpcap refuses the expression (" << error << "); nothing to compare with\n";
             return 1;

@@ -50,6 +50,7 @@ CompileOptions compile_options(const Options& o, std::string& trace) {
     options.dlt = sema::link_type_from_name(o.dlt_name);
     options.snaplen = o.snaplen;
     options.optimize = !o.no_optimize;
+    options.netmask = o.netmask;
     options.dump_after = o.dump_after;
     options.trace = &trace;
     return options;
@@ -133,6 +134,7 @@ int replay(Options& o) {
     ro.verbose = o.verbose;
     ro.expect = o.expect;
     ro.snaplen = options.snaplen;
+    ro.netmask = options.netmask;
     replay::Report report;
     if (!replay::run_cbpf(o.replay_file, o.expression, ro, *code, std::cout, std::cerr, report)) return 1;
     std::cout << o.replay_file << ": " << report.packets << " packets, " << report.matched << " matched";
@@ -157,19 +159,19 @@ int listing(Options& o) {
 const Mode modes[] = {
     {"--dump-ast", [](const Options& o) { return o.dump_ast; }, {"--dump-ast", "expression"}, dump_ast},
     {"--dump-ir", [](const Options& o) { return o.dump_ir; },
-     {"--dump-ir", "expression", "--dlt", "-s", "-O0", "--dump-after"}, dump_ir},
+     {"--dump-ir", "expression", "--dlt", "--netmask", "-s", "-O0", "--dump-after"}, dump_ir},
     {"--from-cbpf", [](const Options& o) { return o.has("--from-cbpf"); },
      {"--from-cbpf", "--target", "-O0", "-d", "-dd", "-ddd", "-s", "-o", "-r", "-v", "--expect", "--invert",
       "--ancillary"},
      from_cbpf},
     {"--target socket|xdp", [](const Options& o) { return o.target != "cbpf"; },
-     {"expression", "--target", "--dlt", "-s", "-O0", "--dump-after", "-o", "-r", "-v", "--expect", "--invert",
+     {"expression", "--target", "--dlt", "--netmask", "-s", "-O0", "--dump-after", "-o", "-r", "-v", "--expect", "--invert",
       "--ancillary"},
      ebpf},
     {"-r", [](const Options& o) { return o.has("-r"); },
-     {"-r", "expression", "--target", "-s", "-O0", "--dump-after", "-v", "--expect"}, replay},
+     {"-r", "expression", "--target", "--netmask", "-s", "-O0", "--dump-after", "-v", "--expect"}, replay},
     {"a listing", [](const Options&) { return true; },
-     {"expression", "--target", "--dlt", "-s", "-O0", "--dump-after", "-d", "-dd", "-ddd"}, listing},
+     {"expression", "--target", "--dlt", "--netmask", "-s", "-O0", "--dump-after", "-d", "-dd", "-ddd"}, listing},
 };
 
 // The options given that `mode` would not read, as a usage error.

@@ -3,6 +3,7 @@
 #include "opt/pipeline.hpp"
 
 #include <CLI/CLI.hpp>
+#include <arpa/inet.h>
 #include <pcap/pcap.h>
 
 #include <algorithm>
@@ -83,7 +84,7 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
     app.footer(examples);
     app.set_version_flag("--version", std::string("fcc " FCAP_VERSION " (reference: ") + pcap_lib_version() + ")");
     bool d1 = false, d2 = false, d3 = false;
-    std::string dump_after;
+    std::string dump_after, netmask;
     // The table: every option, its help, and the name modes refer to it by.
     std::vector<std::pair<std::string, CLI::Option*>> table = {
         {"-d", app.add_flag("-d", d1, "print the program as tcpdump -d does")},
@@ -95,6 +96,9 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
         {"--dlt", app.add_option("--dlt,-y", o.dlt_name,
                                  "link type: EN10MB (default), RAW, IPV4, IPV6, LINUX_SLL, LINUX_SLL2, or a number")
                       ->option_text("NAME|NUM")},
+        {"--netmask", app.add_option("--netmask", netmask,
+                                     "the network's netmask, for `ip broadcast` (tcpdump passes the interface's)")
+                          ->option_text("A.B.C.D")},
         {"-F", app.add_option("-F", o.filter_file, "read the expression from FILE")->option_text("FILE")},
         {"--dump-ast", app.add_flag("--dump-ast", o.dump_ast, "print the syntax tree")},
         {"--dump-ir", app.add_flag("--dump-ir", o.dump_ir, "print the IR after optimization")},
@@ -138,6 +142,11 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
     o.listing = d3 ? 3 : d2 ? 2 : 1;
     // tcpdump: "-s 0" sets the snapshot length to the default, 262144.
     if (o.snaplen == 0) o.snaplen = 262144;
+    if (!netmask.empty()) {
+        in_addr mask{};
+        if (inet_pton(AF_INET, netmask.c_str(), &mask) != 1) return usage_error("--netmask wants A.B.C.D, not " + netmask);
+        o.netmask = ntohl(mask.s_addr);
+    }
     o.dump_after = split_commas(dump_after);
     if (auto why = unknown_pass(o.dump_after); !why.empty()) return usage_error(why);
     return std::nullopt;

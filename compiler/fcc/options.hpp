@@ -19,6 +19,7 @@ struct Options {
     bool no_optimize = false;        // -O0
     std::uint32_t snaplen = 262144;  // -s
     std::string dlt_name = "EN10MB";  // --dlt
+    std::uint32_t netmask = 0xffffffff;  // --netmask A.B.C.D, host order (unknown: `ip broadcast` is refused)
     bool dump_ast = false, dump_ir = false;
     std::vector<std::string> dump_after;  // --dump-after=PASS,...
     std::string target = "cbpf";     // --target cbpf|socket|xdp

@@ -16,7 +16,7 @@ bool run_cbpf(const std::string& path, const std::string& expression, const Opti
     std::optional<std::vector<cbpf::Insn>> libpcap;
     if (options.expect) {
         std::string why;
-        libpcap = reference::compile(expression, report.link_type, options.snaplen, &why);
+        libpcap = reference::compile(expression, report.link_type, options.snaplen, &why, true, options.netmask);
         if (!libpcap) err << "fcc: note: libpcap refuses the expression (" << why << "); nothing to compare\n";
     }
     file->for_each([&](const pcap_pkthdr& h, const std::uint8_t* bytes) {

@@ -14,6 +14,7 @@ struct Options {
     bool verbose = false;  // one line per packet
     bool expect = false;   // compare with libpcap's own program; differences fail
     std::uint32_t snaplen = 262144;  // libpcap's program's snaplen (its match value)
+    std::uint32_t netmask = 0xffffffff;  // for libpcap's `ip broadcast`, as --netmask gave it
 };
 
 struct Report {

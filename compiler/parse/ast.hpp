@@ -190,6 +190,7 @@ struct LinkSpecific : x3::position_tagged {
 
 struct Not;
 struct Paren;
+struct PrimitiveList;
 
 // Primitive comes first: a variant default-constructs its first type,
 // which must not be recursive.
@@ -197,6 +198,7 @@ using Term = x3::variant<
     Primitive,
     x3::forward_ast<Not>,
     x3::forward_ast<Paren>,
+    x3::forward_ast<PrimitiveList>,
     BareId,
     Relation,
     ProtoAbbrev,
@@ -230,6 +232,16 @@ struct Expression : x3::position_tagged {
 
 struct Paren : x3::position_tagged {
     Expression inner;
+};
+
+// `head ( id and|or id ... )` and `head not id`: values after qualifiers,
+// every one of them taking those qualifiers (grammar.y: `head id` with
+// `id: paren pid ')'` or `nid: not id`): `host (a or b)`, `tcp dst port
+// (80 or not 443)`, `port not 22`.  `value` is a Paren or a Not holding
+// only BareId, Not and Paren terms, as grammar.y's pid allows.
+struct PrimitiveList : x3::position_tagged {
+    Qualifiers quals;
+    Term value;
 };
 
 }  // namespace fcap::parse::ast

@@ -62,6 +62,14 @@ struct Printer {
         if (p.quals.kind) out += std::string(kind_text(*p.quals.kind)) + " ";
         return out + id_text(p.id) + ")";
     }
+    std::string operator()(const x3::forward_ast<PrimitiveList>& l) const {
+        const auto& p = l.get();
+        std::string out = "(";
+        if (p.quals.proto) out += std::string(proto_text(*p.quals.proto)) + " ";
+        if (p.quals.dir) out += std::string(dir_text(*p.quals.dir)) + " ";
+        if (p.quals.kind) out += std::string(kind_text(*p.quals.kind)) + " ";
+        return out + "list " + boost::apply_visitor(*this, p.value.get()) + ")";
+    }
     std::string operator()(const BareId& b) const { return "(id " + id_text(b.id) + ")"; }
     std::string operator()(const Relation& r) const {
         static const char* ops[] = {">", ">=", "==", "!=", "<", "<="};

@@ -20,6 +20,7 @@ using x3::lit;
 const tokens::number_parser<ast::Number> num_node{};
 const tokens::number_parser<std::uint32_t> num{};
 const tokens::id_parser id_token{};
+const tokens::number_id_parser id_number{};
 const tokens::plain_word_parser plain_word{};
 
 const tokens::table_parser<ast::Proto> pname{{
@@ -121,6 +122,17 @@ struct llc_class;
 struct byte_op_class;
 struct link_specific_class;
 struct pnum_class;
+struct primitive_list_class;
+struct id_list_class;
+struct id_operation_class;
+struct id_first_class;
+struct id_item_class;
+struct id_not_class;
+struct id_paren_class;
+struct id_list_paren_class;
+struct pnum_id_class;
+struct paren_number_class;
+struct head_value_class;
 
 expression_type const expression = "a filter expression";
 x3::rule<logic_operation_class, ast::LogicOperation> const logic_operation = "and/or and a term";
@@ -131,6 +143,17 @@ x3::rule<primitive_class, ast::Primitive> const primitive = "a primitive";
 x3::rule<qualifiers_class, ast::Qualifiers> const qualifiers = "qualifiers";
 x3::rule<bare_id_class, ast::BareId> const bare_id = "an address, name or number";
 x3::rule<id_class, ast::Id> const id = "an address, name or number";
+x3::rule<primitive_list_class, ast::PrimitiveList> const primitive_list = "a primitive";
+x3::rule<id_list_class, ast::Expression> const id_list = "a list of addresses, names or numbers";
+x3::rule<id_operation_class, ast::LogicOperation> const id_operation = "and/or and an address, name or number";
+x3::rule<id_first_class, ast::Term> const id_first = "an address, name or number";
+x3::rule<id_item_class, ast::Term> const id_item = "an address, name or number";
+x3::rule<id_not_class, ast::Not> const id_not = "not";
+x3::rule<id_paren_class, ast::Paren> const id_paren = "a parenthesised list of addresses, names or numbers";
+x3::rule<id_list_paren_class, ast::Paren> const id_list_paren = "a parenthesised list of addresses, names or numbers";
+x3::rule<pnum_id_class, ast::Id> const pnum_id = "a number in parentheses";
+x3::rule<paren_number_class, ast::BareId> const paren_number = "a number in parentheses";
+x3::rule<head_value_class, ast::Term> const head_value = "an address, name or number";
 x3::rule<relation_class, ast::Relation> const relation = "a comparison";
 x3::rule<arith_class, ast::Arith> const arith = "an arithmetic expression";
 x3::rule<or_level_class, ast::ArithChain> const or_level = "an arithmetic expression";
@@ -170,7 +193,7 @@ auto const expression_def = term >> *logic_operation;
 auto const logic_operation_def = and_word > term;
 
 auto const not_word = kw("not") | (lit('!') >> !lit('='));
-auto const term_def = not_term | relation | paren | primitive | encapsulation | broadcast | multicast |
+auto const term_def = not_term | relation | primitive_list | id_paren | paren | primitive | encapsulation | broadcast | multicast |
                       length_check | direction | ifindex | llc | byte_op | link_specific | proto_abbrev | bare_id;
 auto const not_term_def = not_word > term;
 auto const paren_def = '(' > expression > ')';
@@ -184,6 +207,23 @@ auto const qualifiers_def = -pname >> &(dir | kind) >> -dir >> -kind;
 auto const primitive_def = qualifiers > id;
 auto const id_def = id_token;
 auto const bare_id_def = id;
+
+// Values in parentheses (grammar.y's `id: paren pid ')'`, `pid: nid | qid
+// and id | qid or id`, `qid: pnum | pid`, `nid: ... | not id`): the first
+// value is an address or name, `not` and a value, or a number in any depth
+// of parentheses (`port ((80) or 443)`); the others may be lists again.
+// `host ((a or b) and c)` is a syntax error in libpcap, and here.
+auto const primitive_list_def = qualifiers >> head_value;
+auto const head_value_def = id_list_paren | id_not;
+auto const id_list_paren_def = '(' >> id_list > ')';
+auto const id_paren_def = '(' >> id_list >> ')';
+auto const id_list_def = id_first >> *id_operation;
+auto const id_operation_def = and_word > id_item;
+auto const id_first_def = id_not | paren_number | bare_id;
+auto const id_item_def = id_not | paren_number | id_paren | bare_id;
+auto const id_not_def = not_word >> id_item;
+auto const pnum_id_def = '(' >> (id_number | pnum_id) >> ')';
+auto const paren_number_def = pnum_id;
 
 // Arithmetic: | < & < << >> < + - < * / < unary minus, left to right; `%`
 // and `^` have no precedence in grammar.y, so yacc shifts: they take all of
@@ -226,7 +266,8 @@ BOOST_SPIRIT_DEFINE(expression, logic_operation, term, not_term, paren, primitiv
                     relation, arith, or_level, and_level, shift_level, add_level, mul_level, unary, negate, tail,
                     primary, access, number, pnum, length, or_op, and_op, shift_op, add_op, mul_op, tail_op,
                     proto_abbrev, broadcast, multicast, length_check, direction, ifindex, encapsulation, llc,
-                    byte_op, link_specific)
+                    byte_op, link_specific, primitive_list, id_list_paren, id_paren, id_list, id_operation,
+                    id_first, id_item, id_not, pnum_id, paren_number, head_value)
 
 // Every node records where it came from (x3::annotate_on_success).
 struct expression_class : x3::annotate_on_success {};
@@ -270,5 +311,16 @@ struct encapsulation_class : x3::annotate_on_success {};
 struct llc_class : x3::annotate_on_success {};
 struct byte_op_class : x3::annotate_on_success {};
 struct link_specific_class : x3::annotate_on_success {};
+struct primitive_list_class : x3::annotate_on_success {};
+struct id_list_paren_class : x3::annotate_on_success {};
+struct id_paren_class : x3::annotate_on_success {};
+struct id_list_class : x3::annotate_on_success {};
+struct id_operation_class : x3::annotate_on_success {};
+struct id_first_class {};
+struct id_item_class {};
+struct id_not_class : x3::annotate_on_success {};
+struct pnum_id_class : x3::annotate_on_success {};
+struct paren_number_class : x3::annotate_on_success {};
+struct head_value_class {};
 
 }  // namespace fcap::parse::grammar

@@ -98,7 +98,11 @@ std::optional<Parsed> parse(std::string_view text, diag::Sink& sink) {
         return std::nullopt;
     } catch (const tokens::number_overflow& o) {
         std::size_t at = source.size() - o.offset_from_end;
-        sink.error(token_at(source, at), "number " + o.text + " does not fit in 32 bits");
+        if (o.bad_octal)
+            sink.error(token_at(source, at), "number " + o.text + " contains non-octal digit",
+                       "a leading 0 makes a number octal; drop it");
+        else
+            sink.error(token_at(source, at), "number " + o.text + " does not fit in 32 bits");
         return std::nullopt;
     }
     state->expression = std::move(tree);

@@ -20,10 +20,12 @@ std::string_view rest(It first, It last) {
     return std::string_view(&*first, std::size_t(last - first));
 }
 
-// A number that does not fit in 32 bits is an error, not a non-number.
+// A number that does not fit in 32 bits, or an octal number with an 8 or
+// 9, is an error, not a non-number (libpcap's scanner refuses both).
 struct number_overflow {
     std::size_t offset_from_end;  // where, as characters before the end
     std::string text;
+    bool bad_octal = false;
 };
 
 // One reserved word: `kw("host")`.
@@ -81,11 +83,15 @@ struct number_parser : x3::parser<number_parser<Out>> {
         std::size_t n = words::word_length(rest(first, last));
         if (n == 0 || words::colon_length(rest(first, last)) > n) return false;
         std::string_view w = rest(first, last).substr(0, n);
+        // libpcap's scanner tries its MAC rule before NUM: twelve hex
+        // digits are a MAC address even when they are all decimal.
+        if (words::is_mac(w)) return false;
         std::uint32_t v = 0;
         switch (words::number(w, v)) {
         case words::NumberResult::ok: break;
         case words::NumberResult::overflow:
             throw number_overflow{std::size_t(last - first), std::string(w)};
+        case words::NumberResult::bad_octal: throw number_overflow{std::size_t(last - first), std::string(w), true};
         case words::NumberResult::not_a_number: return false;
         }
         Out out{};
@@ -93,6 +99,23 @@ struct number_parser : x3::parser<number_parser<Out>> {
         else out = v;
         x3::traits::move_to(out, attr);
         first += std::ptrdiff_t(n);
+        return true;
+    }
+};
+
+// A NUM as an ast::Id (a number in a parenthesised value list).
+struct number_id_parser : x3::parser<number_id_parser> {
+    using attribute_type = ast::Id;
+
+    template <typename It, typename Ctx, typename RCtx, typename Attr>
+    bool parse(It& first, It const& last, Ctx const& ctx, RCtx& rctx, Attr& attr) const {
+        std::uint32_t v = 0;
+        if (!number_parser<std::uint32_t>{}.parse(first, last, ctx, rctx, v)) return false;
+        ast::Id id;
+        id.kind = ast::IdKind::number;
+        id.number = v;
+        id.text = std::to_string(v);
+        x3::traits::move_to(id, attr);
         return true;
     }
 };
@@ -179,15 +202,24 @@ struct id_parser : x3::parser<id_parser> {
         if (n == 0) return false;
         std::string_view w = s.substr(0, n);
         if (words::is_keyword(w) && words::number(w, id.number) != words::NumberResult::ok) return false;
+        // libpcap's scanner: MAC before NUM and HID, so `000102030405`
+        // and `0001.0203.0405` are MAC addresses.
+        if (words::is_mac(w)) {
+            id.kind = ast::IdKind::mac;
+            id.text = std::string(w);
+            first += std::ptrdiff_t(n);
+            x3::traits::move_to(id, attr);
+            return true;
+        }
         switch (words::number(w, id.number)) {
         case words::NumberResult::ok:
-            id.kind = words::is_mac(w) && w.find('.') != std::string_view::npos ? ast::IdKind::mac : ast::IdKind::number;
+            id.kind = ast::IdKind::number;
             break;
         case words::NumberResult::overflow: throw number_overflow{std::size_t(last - first), std::string(w)};
+        case words::NumberResult::bad_octal:
+            throw number_overflow{std::size_t(last - first), std::string(w), true};
         case words::NumberResult::not_a_number:
-            // `0011.2233.4455` is a MAC address for libpcap, not a dotted number.
-            if (words::is_mac(w)) id.kind = ast::IdKind::mac;
-            else if (words::is_dotted(w)) id.kind = ast::IdKind::ipv4;
+            if (words::is_dotted(w)) id.kind = ast::IdKind::ipv4;
             else if (w.find('-') != std::string_view::npos && std::isdigit(static_cast<unsigned char>(w[0])))
                 id.kind = ast::IdKind::portrange;
             else id.kind = ast::IdKind::name;

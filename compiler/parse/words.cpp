@@ -155,7 +155,10 @@ NumberResult number(std::string_view w, std::uint32_t& value) {
         if (c >= '0' && c <= '9') d = unsigned(c - '0');
         else if (base == 16 && hex(c)) d = unsigned(std::tolower(c) - 'a' + 10);
         else return NumberResult::not_a_number;
-        if (d >= base) return NumberResult::not_a_number;
+        if (d >= base) {
+            bool digits = w.find_first_not_of("0123456789") == std::string_view::npos;
+            return digits ? NumberResult::bad_octal : NumberResult::not_a_number;
+        }
         v = v * base + d;
         if (v > 0xffffffffu) overflow = true;
     }
@@ -170,9 +173,11 @@ bool is_dotted(std::string_view w) {
     for (;;) {
         std::size_t dot = w.find('.', start);
         std::string_view part = w.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-        std::uint32_t v;
-        if (part.empty() || number(part, v) != NumberResult::ok || !std::isdigit(static_cast<unsigned char>(part[0])))
-            return false;
+        // The scanner's N: decimal digits, or 0x and hex digits.
+        bool decimal = !part.empty() && part.find_first_not_of("0123456789") == std::string_view::npos;
+        bool hexadecimal = part.size() > 2 && part[0] == '0' && (part[1] == 'x' || part[1] == 'X') &&
+                           part.substr(2).find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos;
+        if (!decimal && !hexadecimal) return false;
         ++parts;
         if (dot == std::string_view::npos) break;
         start = dot + 1;

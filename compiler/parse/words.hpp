@@ -22,12 +22,14 @@ std::size_t colon_length(std::string_view s);
 
 bool is_keyword(std::string_view word);
 
-enum class NumberResult { ok, not_a_number, overflow };
+// bad_octal: all digits, a leading 0 and an 8 or 9 (libpcap's scanner takes
+// it as a NUM and refuses it: "number 089 contains non-octal digit").
+enum class NumberResult { ok, not_a_number, overflow, bad_octal };
 // NUM: decimal, 0x hex, or octal with a leading 0; or a named constant
 // (tcp-syn, icmp-echo, ...).
 NumberResult number(std::string_view word, std::uint32_t& value);
 
-bool is_dotted(std::string_view word);  // HID: 2 to 4 dot-separated NUMs
+bool is_dotted(std::string_view word);  // HID: 2 to 4 dot-separated NUMs (as spelled, valid or not)
 bool is_mac(std::string_view word);     // EID spellings
 
 std::optional<ast::Proto> proto(std::string_view word);

@@ -10,6 +10,7 @@
 
 #include <cstring>
 #include <functional>
+#include <vector>
 
 namespace fcap::sema {
 
@@ -270,37 +271,36 @@ PredId Analyzer::ipv6_id(const ast::Id& id, const Quals& q, diag::Span where) {
     return host6(addr, mask, q.proto, q.dir, kind == ast::Kind::net, where);
 }
 
+// libpcap's pcap_ether_aton over the scanner's MAC spellings: six groups of
+// one or two hex digits (`:`, `-` or `.` between them), three groups of
+// four (`aabb.ccdd.eeff`), or twelve digits in a row.
 static bool parse_mac(const std::string& text, std::array<std::uint8_t, 6>& out) {
-    std::string hex;
-    for (char c : text)
-        if (std::isxdigit(static_cast<unsigned char>(c))) hex += c;
-    // aa:bb:cc:dd:ee:ff and friends allow one-digit parts; rebuild part by part.
-    std::size_t part = 0;
-    std::uint32_t value = 0;
-    int digits = 0;
-    bool dotted_quads = text.find('.') != std::string::npos && text.size() == 14;
-    auto flush = [&] {
-        if (part >= 6 || digits == 0) return false;
-        out[part++] = std::uint8_t(value);
-        value = 0;
-        digits = 0;
-        return true;
-    };
-    if (hex.size() == 12 && hex.size() == text.size()) dotted_quads = true;  // aabbccddeeff
-    if (dotted_quads) {  // aabb.ccdd.eeff
-        if (hex.size() != 12) return false;
-        for (int i = 0; i < 6; ++i) out[i] = std::uint8_t(std::stoul(hex.substr(i * 2, 2), nullptr, 16));
-        return true;
-    }
+    std::vector<std::string> groups(1);
     for (char c : text) {
-        if (std::isxdigit(static_cast<unsigned char>(c))) {
-            value = value * 16 + std::uint32_t(std::stoul(std::string(1, c), nullptr, 16));
-            if (++digits > 2) return false;
-        } else if (!flush()) {
-            return false;
-        }
+        if (c == ':' || c == '-' || c == '.') groups.emplace_back();
+        else if (std::isxdigit(static_cast<unsigned char>(c))) groups.back() += c;
+        else return false;
     }
-    return flush() && part == 6;
+    auto byte = [](const std::string& hex) { return std::uint8_t(std::stoul(hex, nullptr, 16)); };
+    if (groups.size() == 6) {
+        for (std::size_t i = 0; i < 6; ++i) {
+            if (groups[i].empty() || groups[i].size() > 2) return false;
+            out[i] = byte(groups[i]);
+        }
+        return true;
+    }
+    std::string digits;
+    if (groups.size() == 3) {
+        for (const auto& g : groups)
+            if (g.size() != 4) return false;
+        digits = groups[0] + groups[1] + groups[2];
+    } else if (groups.size() == 1 && groups[0].size() == 12) {
+        digits = groups[0];
+    } else {
+        return false;
+    }
+    for (std::size_t i = 0; i < 6; ++i) out[i] = byte(digits.substr(i * 2, 2));
+    return true;
 }
 
 PredId Analyzer::mac_id(const ast::Id& id, const Quals& q, diag::Span where) {

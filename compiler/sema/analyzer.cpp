@@ -72,12 +72,27 @@ PredId Analyzer::term(const ast::Term& t, Quals& context) {
             return inner == bad ? bad : self.negate(inner);
         }
         PredId operator()(const ast::x3::forward_ast<ast::Paren>& p) const {
+            // libpcap's grammar has no `( id-list ...` at the start of an
+            // expression: `host a or ((b or c))` is a syntax error there.
+            if (const auto* first = boost::get<ast::x3::forward_ast<ast::Paren>>(&p.get().inner.first.get());
+                first && starts_with_id(first->get().inner))
+                return self.error(self.span(first->get()), "a parenthesised list of values cannot start a "
+                                                           "parenthesised expression",
+                                  "libpcap refuses `((a or b))`; drop one pair of parentheses");
             Quals inner_context = context;
             PredId inner = self.expression(p.get().inner, inner_context);
             // `host a and (b or c)`: a parenthesised list of ids passes its
             // qualifiers on; `(expr)` gives back those before the parenthesis.
             if (starts_with_id(p.get().inner)) context = inner_context;
             return inner;
+        }
+        PredId operator()(const ast::x3::forward_ast<ast::PrimitiveList>& l) const {
+            // `host (a or not b)`, `port not 22`: every value takes the
+            // qualifiers, and so does a bare id after them (libpcap:
+            // `head id` with `paren pid ')'` or `not id`).
+            context = quals_of(l.get().quals);
+            Quals inner_context = context;
+            return self.term(l.get().value, inner_context);
         }
         PredId operator()(const ast::Primitive& p) const {
             context = quals_of(p.quals);

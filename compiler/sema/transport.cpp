@@ -19,7 +19,14 @@ constexpr int proto_undef = -1;
 
 // libpcap's pcap_nametoport: a service known for TCP and UDP with one number
 // matches both; known for one only, matches that one.
+// libpcap 1.10 asks getaddrinfo, which also takes a decimal number as a
+// service for both protocols: `portrange 25-smtp`.
 bool service_port(const std::string& name, std::uint32_t& port, int& proto) {
+    if (!name.empty() && name.find_first_not_of("0123456789") == std::string::npos && name.size() < 10) {
+        port = std::uint32_t(std::stoul(name)) & 0xffff;
+        proto = proto_undef;
+        return true;
+    }
     servent* tcp = getservbyname(name.c_str(), "tcp");
     int tcp_port = tcp ? ntohs(std::uint16_t(tcp->s_port)) : -1;
     servent* udp = getservbyname(name.c_str(), "udp");

@@ -12,18 +12,21 @@
 // Header-only so that every test program that links diff/oracle.cpp gets it.
 #pragma once
 
-#include <pcap/bpf.h>
+#include "fcap/cbpf.hpp"
+
+#include <pcap/bpf.h>  // the BPF_* field macros
 
 #include <array>
 #include <cstdint>
+#include <vector>
 
 namespace fcap::test {
 
 // True when some instruction reads or writes scratch memory (cheap test
 // before the per-packet trace).
-inline bool uses_scratch(const bpf_program& program) {
-    for (unsigned i = 0; i < program.bf_len; ++i) {
-        std::uint16_t code = program.bf_insns[i].code;
+inline bool uses_scratch(const std::vector<cbpf::Insn>& program) {
+    for (std::size_t i = 0; i < program.size(); ++i) {
+        std::uint16_t code = program[i].code;
         unsigned cls = BPF_CLASS(code);
         if (cls == BPF_ST || cls == BPF_STX || ((cls == BPF_LD || cls == BPF_LDX) && BPF_MODE(code) == BPF_MEM))
             return true;
@@ -59,7 +62,8 @@ enum class Ending {
 };
 
 // Runs `program` over the packet as bpf_filter does, up to how it ends.
-inline Ending trace(const bpf_program& program, const std::uint8_t* p, std::uint32_t wirelen, std::uint32_t caplen) {
+inline Ending trace(const std::vector<cbpf::Insn>& program, const std::uint8_t* p, std::uint32_t wirelen,
+                    std::uint32_t caplen) {
     using trace_detail::load;
     using trace_detail::size_of;
     std::uint32_t a = 0, x = 0;
@@ -67,8 +71,8 @@ inline Ending trace(const bpf_program& program, const std::uint8_t* p, std::uint
     std::array<bool, BPF_MEMWORDS> set{};
     const Ending past_end = Ending::aborted;  // bpf_filter returns 0
     // Classic BPF jumps only forward, so the walk ends.
-    for (unsigned pc = 0; pc < program.bf_len; ++pc) {
-        const bpf_insn& in = program.bf_insns[pc];
+    for (std::size_t pc = 0; pc < program.size(); ++pc) {
+        const cbpf::Insn& in = program[pc];
         std::uint32_t k = in.k;
         switch (BPF_CLASS(in.code)) {
         case BPF_RET: return Ending::returned;

@@ -102,8 +102,38 @@ void check_type(const std::vector<std::string>& files, int dlt, bool mixed = tru
 TEST(DiffTest, RawIp) { check_type({"raw.txt"}, DLT_RAW); }
 TEST(DiffTest, RawIpv4) { check_type({"raw.txt"}, DLT_IPV4, false); }
 TEST(DiffTest, RawIpv6) { check_type({"raw.txt"}, DLT_IPV6, false); }
-TEST(DiffTest, LinuxCooked) { check_type({"linux_sll.txt"}, DLT_LINUX_SLL); }
-TEST(DiffTest, LinuxCookedV2) { check_type({"linux_sll.txt", "linux_sll2.txt"}, DLT_LINUX_SLL2); }
+TEST(DiffTest, LinuxCooked) { check_type({"linux_sll.txt", "linux_sll_more.txt"}, DLT_LINUX_SLL); }
+TEST(DiffTest, LinuxCookedV2) { check_type({"linux_sll.txt", "linux_sll_more.txt", "linux_sll2.txt"}, DLT_LINUX_SLL2); }
+
+// `ip broadcast` with the netmask tcpdump would pass (pcap_compile's last
+// argument); the listing printed on a difference is libpcap's without it.
+TEST(DiffTest, NetmaskForms) {
+    const char* expressions[] = {
+        "ip broadcast", "not ip broadcast", "ip broadcast or ether broadcast", "udp and ip broadcast",
+        "ip broadcast and not host (10.0.0.255 or 192.168.1.255)", "ip broadcast or ip multicast",
+    };
+    const std::uint32_t netmasks[] = {0xffffff00, 0xffff0000, 0xff000000, 0xfffffffc, 0};
+    std::size_t compared = 0, matched = 0;
+    for (int dlt : {DLT_EN10MB, DLT_RAW, DLT_IPV4, DLT_LINUX_SLL, DLT_LINUX_SLL2}) {
+        std::vector<std::string> dirs = {own_pcaps_dir()};
+        if (!shared_pcaps_dir().empty()) dirs.push_back(shared_pcaps_dir());
+        PacketSet set = merge_captures(captures_of_type(dirs, dlt), dlt, pcap_datalink_val_to_name(dlt));
+        for (std::uint32_t mask : netmasks)
+            for (const char* e : expressions)
+                for (bool optimize : {true, false}) {
+                    Verdicts reference = libpcap_verdicts(e, dlt, set.all.packets, optimize, 262144, mask);
+                    for (auto v : reference.values) matched += v != 0;
+                    CompareStats stats;
+                    EXPECT_EQ(compare(cbpf_backend(optimize, mask), e, set.all, reference, &set.origin, &stats), "")
+                        << "netmask " << std::hex << mask;
+                    compared += stats.verdicts;
+                }
+    }
+    std::cout << "netmask forms: " << compared << " verdicts compared, " << matched << " matches\n";
+    EXPECT_GT(matched, 0u);
+    // Without a netmask both refuse.
+    EXPECT_TRUE(cbpf_backend(true).verdicts("ip broadcast", DLT_EN10MB, {}).refused);
+}
 
 TEST(DiffTest, CorpusIsLargeEnough) {
     std::size_t total = 0;

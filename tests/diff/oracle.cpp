@@ -5,7 +5,6 @@
 #include "diff/bpf_trace.hpp"
 #include "fcap/compiler.hpp"
 
-#include <pcap/pcap.h>
 
 #include <algorithm>
 #include <optional>
@@ -13,26 +12,23 @@
 namespace fcap::test {
 
 Verdicts libpcap_verdicts(const std::string& expression, int dlt, const std::vector<Packet>& packets, bool optimize,
-                          std::uint32_t snaplen) {
+                          std::uint32_t snaplen, std::uint32_t netmask) {
     Verdicts v;
-    pcap_t* p = pcap_open_dead(dlt, int(snaplen));
-    bpf_program prog;
-    if (pcap_compile(p, &prog, expression.c_str(), optimize ? 1 : 0, PCAP_NETMASK_UNKNOWN) < 0) {
+    auto prog = reference::compile(expression, dlt, snaplen, &v.error, optimize, netmask);
+    if (!prog) {
         v.refused = true;
-        v.error = pcap_geterr(p);
-        pcap_close(p);
         return v;
     }
-    bool scratch = uses_scratch(prog);
+    bool scratch = uses_scratch(*prog);
     v.values.reserve(packets.size());
     for (std::size_t i = 0; i < packets.size(); ++i) {
         const Packet& pkt = packets[i];
-        std::uint32_t verdict = bpf_filter(prog.bf_insns, pkt.data.data(), pkt.wirelen, pkt.caplen);
+        std::uint32_t verdict = reference::run(*prog, pkt.data.data(), pkt.caplen, pkt.wirelen);
         v.values.push_back(verdict);
         // Only a rejection can come from a failed load; only a program with
         // stores can read an unset word.
         if (verdict == 0 || scratch) {
-            Ending how = trace(prog, pkt.data.data(), pkt.wirelen, pkt.caplen);
+            Ending how = trace(*prog, pkt.data.data(), pkt.wirelen, pkt.caplen);
             if (how == Ending::unset_scratch) {
                 v.undefined.resize(packets.size());
                 v.undefined[i] = true;
@@ -42,32 +38,26 @@ Verdicts libpcap_verdicts(const std::string& expression, int dlt, const std::vec
             }
         }
     }
-    pcap_freecode(&prog);
-    pcap_close(p);
     return v;
 }
 
 std::string libpcap_listing(const std::string& expression, int dlt, bool optimize) {
-    pcap_t* p = pcap_open_dead(dlt, 262144);
-    bpf_program prog;
+    std::string error;
+    auto prog = reference::compile(expression, dlt, 262144, &error, optimize);
+    if (!prog) return "refused: " + error + "\n";
     std::string out;
-    if (pcap_compile(p, &prog, expression.c_str(), optimize ? 1 : 0, PCAP_NETMASK_UNKNOWN) < 0) {
-        out = std::string("refused: ") + pcap_geterr(p) + "\n";
-    } else {
-        for (unsigned i = 0; i < prog.bf_len; ++i) out += std::string(bpf_image(&prog.bf_insns[i], int(i))) + "\n";
-        pcap_freecode(&prog);
-    }
-    pcap_close(p);
+    for (std::size_t i = 0; i < prog->size(); ++i) out += reference::image((*prog)[i], int(i)) + "\n";
     return out;
 }
 
 namespace {
 
 std::optional<std::vector<cbpf::Insn>> fcap_program(const std::string& expression, int dlt, bool optimize,
-                                                    std::string* error) {
+                                                    std::uint32_t netmask, std::string* error) {
     CompileOptions options;
     options.dlt = dlt;
     options.optimize = optimize;
+    options.netmask = netmask;
     diag::Sink sink;
     auto code = compile_cbpf(expression, options, sink);
     if (!code && error) *error = sink.first_error();
@@ -76,13 +66,13 @@ std::optional<std::vector<cbpf::Insn>> fcap_program(const std::string& expressio
 
 }  // namespace
 
-Backend cbpf_backend(bool optimize) {
+Backend cbpf_backend(bool optimize, std::uint32_t netmask) {
     Backend b;
     b.name = optimize ? "cbpf" : "cbpf -O0";
     b.unoptimized = !optimize;
-    b.verdicts = [optimize](const std::string& expression, int dlt, const std::vector<Packet>& packets) {
+    b.verdicts = [optimize, netmask](const std::string& expression, int dlt, const std::vector<Packet>& packets) {
         Verdicts v;
-        auto code = fcap_program(expression, dlt, optimize, &v.error);
+        auto code = fcap_program(expression, dlt, optimize, netmask, &v.error);
         if (!code) {
             v.refused = true;
             return v;
@@ -91,9 +81,9 @@ Backend cbpf_backend(bool optimize) {
         for (const auto& pkt : packets) v.values.push_back(reference::run(*code, pkt.data.data(), pkt.caplen, pkt.wirelen));
         return v;
     };
-    b.listing = [optimize](const std::string& expression, int dlt) {
+    b.listing = [optimize, netmask](const std::string& expression, int dlt) {
         std::string error;
-        auto code = fcap_program(expression, dlt, optimize, &error);
+        auto code = fcap_program(expression, dlt, optimize, netmask, &error);
         return code ? cbpf::dump(*code, 1) : "refused: " + error + "\n";
     };
     return b;

@@ -28,8 +28,10 @@ struct Verdicts {
 };
 
 // libpcap: pcap_compile (optimizer on unless told) + bpf_filter.
+// `netmask` in host byte order, 0xffffffff unknown (tcpdump passes the
+// interface's; only `ip broadcast` uses it).
 Verdicts libpcap_verdicts(const std::string& expression, int dlt, const std::vector<Packet>& packets,
-                          bool optimize = true, std::uint32_t snaplen = 262144);
+                          bool optimize = true, std::uint32_t snaplen = 262144, std::uint32_t netmask = 0xffffffff);
 
 // libpcap's program as tcpdump -d prints it (bpf_image), or its error.
 std::string libpcap_listing(const std::string& expression, int dlt, bool optimize = true);
@@ -45,7 +47,7 @@ struct Backend {
 };
 
 // fcap's classic BPF, optimized and not, run by libpcap's bpf_filter.
-Backend cbpf_backend(bool optimize);
+Backend cbpf_backend(bool optimize, std::uint32_t netmask = 0xffffffff);
 
 // Many captures as one, so that each expression compiles once per backend.
 struct PacketSet {

@@ -88,6 +88,26 @@ TEST(ParseTest, Goldens) {
         {"byte 2 & 4", "(byte 2 & 4)"},
         {"type mgt subtype beacon", "(type mgt subtype beacon)"},
         {"es-is or is-is or l1", "(or (or esis isis) l1)"},
+        // Values in parentheses after qualifiers (grammar.y's `paren pid ')'`).
+        {"host (a or b)", "(host list (or (id \"a\") (id \"b\")))"},
+        {"tcp dst port (80 or not 443)", "(tcp dst port list (or (id 80) (not (id 443))))"},
+        {"host (a or (b and not c))", "(host list (or (id \"a\") (and (id \"b\") (not (id \"c\")))))"},
+        {"port ((80) or 443)", "(port list (or (id 80) (id 443)))"},
+        {"port ((80))", "(port list (id 80))"},
+        {"port not 22", "(port list (not (id 22)))"},
+        {"host not (a or b) or c", "(or (host list (not (or (id \"a\") (id \"b\")))) (id \"c\"))"},
+        {"host a or (b or c)", "(or (host \"a\") (or (id \"b\") (id \"c\")))"},
+        {"host a or (not tcp)", "(or (host \"a\") (not tcp))"},
+        {"host a or (80 > 5)", "(or (host \"a\") (> 80 5))"},
+        // Scanner: MAC before NUM and HID; a name with '-' is one word.
+        {"ether host 000102030405", "(ether host 000102030405)"},
+        {"ether host 0001.0203.0405", "(ether host 0001.0203.0405)"},
+        {"ether host ab.CD.ef.0.0.1", "(ether host ab.CD.ef.0.0.1)"},
+        {"ether host 0:1:2:3:4:5", "(ether host 0:1:2:3:4:5)"},
+        {"portrange 25-smtp", "(portrange 25-smtp)"},
+        {"portrange smtp-25", "(portrange \"smtp-25\")"},
+        // HID parts are the scanner's N, decimal to __pcap_atoin: 08 is fine there.
+        {"host 10.089.0.1", "(host 10.089.0.1)"},
     };
     for (const auto& c : cases) EXPECT_EQ(ast(c.expression), c.tree) << c.expression;
 }
@@ -117,6 +137,24 @@ TEST(ParseTest, ErrorsPointAtTheProblem) {
               "fcc: error: expected an address, name or number, found the end of the expression\n"
               "  tcp and dst port\n"
               "                  ^\n");
+    EXPECT_EQ(error("host (10.0.0.1 or )"),
+              "fcc: error: expected an address, name or number, found ')'\n"
+              "  host (10.0.0.1 or )\n"
+              "                    ^\n");
+    EXPECT_EQ(error("host (10.0.0.1 or 10.0.0.2"),
+              "fcc: error: expected ')' to close a parenthesis, found the end of the expression\n"
+              "  host (10.0.0.1 or 10.0.0.2\n"
+              "                            ^\n"
+              "  hint: unbalanced parenthesis\n");
+    EXPECT_EQ(error("port (80 or tcp)"),
+              "fcc: error: expected an address, name or number, found 'tcp'\n"
+              "  port (80 or tcp)\n"
+              "              ^~~\n");
+    EXPECT_EQ(error("port 089"),
+              "fcc: error: number 089 contains non-octal digit\n"
+              "  port 089\n"
+              "       ^~~\n"
+              "  hint: a leading 0 makes a number octal; drop it\n");
     EXPECT_EQ(error("ip[0] = "),
               "fcc: error: expected an arithmetic expression, found the end of the expression\n"
               "  ip[0] = \n"

@@ -80,6 +80,35 @@ TEST(SemaTest, QualifiersCarryOver) {
               ir_of("host 10.0.0.1 and (host 10.0.0.2 or host 10.0.0.3)"));
 }
 
+TEST(SemaTest, ValueListsTakeTheQualifiers) {
+    EXPECT_EQ(ir_of("host (10.0.0.1 or 10.0.0.2)"), ir_of("host 10.0.0.1 or host 10.0.0.2"));
+    EXPECT_EQ(ir_of("tcp dst port (80 or not 443)"), ir_of("tcp dst port 80 or not tcp dst port 443"));
+    EXPECT_EQ(ir_of("ether src (0:1:2:3:4:5 or 000102030406)"),
+              ir_of("ether src 00:01:02:03:04:05 or ether src 00:01:02:03:04:06"));
+    // After the list, a bare value still takes them.
+    EXPECT_EQ(ir_of("port (80 or 443) or 53"), ir_of("port 80 or port 443 or port 53"));
+    EXPECT_EQ(ir_of("port ((80) or 443)"), ir_of("port 80 or port 443"));
+    EXPECT_EQ(error_of("host 10.0.0.1 or ((10.0.0.2 or 10.0.0.3))"),
+              "fcc: error: a parenthesised list of values cannot start a parenthesised expression\n"
+              "  host 10.0.0.1 or ((10.0.0.2 or 10.0.0.3))\n"
+              "                    ^~~~~~~~~~~~~~~~~~~~~~\n"
+              "  hint: libpcap refuses `((a or b))`; drop one pair of parentheses\n");
+}
+
+TEST(SemaTest, SpellingsOfOneValue) {
+    for (const char* mac : {"00:01:02:0a:0b:0c", "0001020a0b0c", "0:1:2:a:b:c", "00-01-02-0A-0B-0C", "0.1.2.a.B.c",
+                            "0001.020a.0b0c"})
+        EXPECT_EQ(ir_of(std::string("ether host ") + mac), ir_of("ether host 00:01:02:0a:0b:0c")) << mac;
+    EXPECT_EQ(ir_of("portrange 25-smtp"), ir_of("portrange 25-25"));
+    EXPECT_EQ(ir_of("tcp portrange smtp-26"), ir_of("tcp portrange 25-26"));
+    EXPECT_EQ(ir_of("host 012.0.0.01"), ir_of("host 12.0.0.1"));  // __pcap_atoin: parts are decimal
+    EXPECT_EQ(ir_of("host ::ffff:10.0.0.1"), ir_of("host ::ffff:a00:1"));
+    CompileOptions o;
+    o.netmask = 0xffffff00;
+    diag::Sink sink;
+    EXPECT_TRUE(compile_to_ir("ip broadcast", o, sink)) << sink.first_error();
+}
+
 TEST(SemaTest, EncapsulationsMoveOffsets) {
     EXPECT_EQ(ir_of("vlan and ip", false),
               "b5: if P[12:2] == 0x8100 goto b2 else b4\n"

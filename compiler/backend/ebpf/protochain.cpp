@@ -14,6 +14,18 @@
 // bpf_xdp_load_bytes, sockets with LD_IND); then the states of one step
 // prune each other and the check stays linear in the bound.  The first
 // step is emitted apart, with what the offset it starts from may need.
+//
+// Every branch whose two ways are both possible leaves a state on the
+// verifier's stack until the walk ends, and the walks of a filter nest
+// (the second protochain is checked from inside the first's last step):
+// past 8192 such states the verifier gives up ("The sequence of 8193 jumps
+// is too complex").  So a step branches once: whether to go on is computed
+// without jumps (`p != k2` and `p` one of the headers to step over), and
+// so is the next offset, AH's or an extension header's.  And the way out of
+// the walk (to `done`, or to reject when XDP's load helper fails) is the
+// fall-through, which the verifier checks first: the step after it waits
+// alone on the stack, so the stack does not grow with the walk, however
+// many protochains follow.
 #include "backend/ebpf/lowering.hpp"
 
 namespace fcap::ebpf::detail {
@@ -45,7 +57,13 @@ void Lowering::walk_header(const ir::ExprNode& n, bool first, Reg offset, Reg le
         as_.put(alu64_imm(op::add, r3, walk_slot(3)));
         as_.put(mov32_imm(r4, 2));
         as_.put(call(helper::xdp_load_bytes));  // (ctx, offset, buf, len)
-        as_.jump(cls::jmp | jop::jne, r0, 0, reject_);  // not both bytes in the frame
+        // Not both bytes in the frame: reject.  The verifier follows the
+        // fall-through first, so the exit goes there and the walk waits
+        // on its stack for one instruction, not for the rest of the walk.
+        Label loaded = as_.new_label();
+        as_.jump(cls::jmp | jop::jeq, r0, 0, loaded);
+        as_.goto_(reject_);
+        as_.place(loaded);
         as_.put(load(sz::b, r0, r10, walk_slot(3)));
         return;
     }
@@ -58,6 +76,57 @@ void Lowering::walk_header(const ir::ExprNode& n, bool first, Reg offset, Reg le
     as_.put(mov64(length, r0));
     socket_load_r0(1, k, offset, past_tag);
 }
+
+namespace {
+
+// t = (p != v) as 0 or 1, through u, without a jump: x | -x has its top
+// bit set exactly when x is not 0.
+void not_equal(Assembler& as, Reg t, Reg p, std::uint32_t v, Reg u) {
+    as.put(alu32_reg(op::mov, t, p));
+    as.put(alu32_imm(op::xor_, t, std::int32_t(v)));
+    as.put(mov32_imm(u, 0));
+    as.put(alu32_reg(op::sub, u, t));
+    as.put(alu32_reg(op::or_, t, u));
+    as.put(alu32_imm(op::rsh, t, 31));
+}
+
+// t = (p == v) as 0 or 1.
+void equal(Assembler& as, Reg t, Reg p, std::uint32_t v, Reg u) {
+    not_equal(as, t, p, v, u);
+    as.put(alu32_imm(op::xor_, t, 1));
+}
+
+// r1 = 1 when the walk steps over the header `p` names: not the protocol
+// sought, and AH (51) or, for IPv6, an extension header (hop-by-hop 0,
+// destination options 60, routing 43, fragment 44).  Uses r2 and r3.
+void goes_on(Assembler& as, const ir::ExprNode& n, Reg p) {
+    equal(as, r1, p, 51, r3);
+    if (n.size == 6)
+        for (std::uint32_t h : {0u, 60u, 43u, 44u}) {
+            equal(as, r2, p, h, r3);
+            as.put(alu32_reg(op::or_, r1, r2));
+        }
+    not_equal(as, r2, p, n.k2, r3);
+    as.put(alu32_reg(op::and_, r1, r2));
+}
+
+// offset = AH ? (length + 2) * 4 : offset + (length + 1) * 8, without a
+// jump: `ah` (0 or 1) picks one of the two through a mask.  `ah` becomes
+// the mask, `length` the AH offset; `scratch` is lost.
+void next_offset(Assembler& as, Reg offset, Reg length, Reg ah, Reg scratch) {
+    as.put(alu32_reg(op::mov, scratch, length));
+    as.put(alu32_imm(op::add, scratch, 1));
+    as.put(alu32_imm(op::lsh, scratch, 3));
+    as.put(alu32_reg(op::add, offset, scratch));  // the extension header's
+    as.put(alu32_imm(op::add, length, 2));
+    as.put(alu32_imm(op::lsh, length, 2));  // AH's
+    as.put(alu32_imm(op::neg, ah, 0));      // 0 or all ones
+    as.put(alu32_reg(op::xor_, length, offset));
+    as.put(alu32_reg(op::and_, length, ah));
+    as.put(alu32_reg(op::xor_, offset, length));
+}
+
+}  // namespace
 
 Reg Lowering::protochain(const ir::ExprNode& n) {
     bool xdp = target_ == Target::xdp;
@@ -85,40 +154,30 @@ Reg Lowering::protochain(const ir::ExprNode& n) {
     }
     Label done = as_.new_label();
     auto step = [&](bool first) {
-        Label extension = as_.new_label();
-        Reg p = xdp ? r1 : proto;
-        if (xdp) as_.put(load(sz::dw, r1, r10, walk_slot(1)));
-        as_.jump(cls::jmp32 | jop::jeq, p, std::int32_t(n.k2), done);
-        as_.jump(cls::jmp32 | jop::jeq, p, 59, done);
-        if (n.size == 6)
-            for (std::int32_t h : {0, 60, 43, 44}) as_.jump(cls::jmp32 | jop::jeq, p, h, extension);
-        as_.jump(cls::jmp32 | jop::jne, p, 51, done);
-        // Extension headers and AH take separate paths, so that no later
-        // instruction reads which protocol it was.
-        for (bool ah : {true, false}) {
-            if (!ah) {
-                if (n.size != 6) break;
-                as_.place(extension);
-            }
-            walk_header(n, first, offset, length);  // next header in r0
-            Reg len = xdp ? r2 : length;
-            if (xdp) as_.put(load(sz::b, r2, r10, std::int16_t(walk_slot(3) + 1)));
-            as_.put(alu32_imm(op::add, len, ah ? 2 : 1));
-            as_.put(alu32_imm(op::lsh, len, ah ? 2 : 3));
-            if (xdp) {
-                if (!ah) {
-                    as_.put(load(sz::dw, r3, r10, walk_slot(2)));
-                    as_.put(alu32_reg(op::add, len, r3));
-                }
-                as_.put(store_reg(sz::dw, r10, walk_slot(2), len));
-                as_.put(store_reg(sz::dw, r10, walk_slot(1), r0));
-            } else {
-                if (ah) as_.put(alu32_reg(op::mov, offset, len));
-                else as_.put(alu32_reg(op::add, offset, len));
-                as_.put(alu32_reg(op::mov, proto, r0));
-            }
-            as_.goto_(loop_);
+        if (xdp) as_.put(load(sz::dw, r4, r10, walk_slot(1)));
+        goes_on(as_, n, xdp ? r4 : proto);
+        // The end of the walk is the fall-through, checked first: the
+        // states that reach `done` from later steps then prune against it.
+        Label walk = as_.new_label();
+        as_.jump(cls::jmp32 | jop::jne, r1, 0, walk);
+        as_.goto_(done);
+        as_.place(walk);
+        walk_header(n, first, offset, length);  // next header in r0
+        if (xdp) {
+            // r0 next header; the old protocol says AH or not.
+            as_.put(load(sz::dw, r4, r10, walk_slot(1)));
+            equal(as_, r1, r4, 51, r3);
+            as_.put(load(sz::b, r2, r10, std::int16_t(walk_slot(3) + 1)));
+            as_.put(load(sz::dw, r5, r10, walk_slot(2)));
+            next_offset(as_, r5, r2, r1, r3);
+            as_.put(store_reg(sz::dw, r10, walk_slot(2), r5));
+            as_.put(store_reg(sz::dw, r10, walk_slot(1), r0));
+        } else {
+            equal(as_, r1, proto, 51, r3);
+            next_offset(as_, offset, length, r1, r3);
+            as_.put(alu32_reg(op::mov, proto, r0));
         }
+        as_.goto_(loop_);
     };
     Label outer_loop = loop_;
     loop_ = as_.new_label();

@@ -33,6 +33,10 @@ struct CompileOptions {
     int dlt = 1;                       // link type, a DLT_* value (1 = DLT_EN10MB, 12 = DLT_RAW, 113 = DLT_LINUX_SLL, ...)
     std::uint32_t snaplen = 262144;    // the value a match returns, as libpcap's programs do
     bool optimize = true;              // false: -O0, the optimizer off
+    // The capture network's netmask, host byte order, as tcpdump passes the
+    // interface's to pcap_compile; 0xffffffff (libpcap's PCAP_NETMASK_UNKNOWN)
+    // refuses `ip broadcast`, its only user.
+    std::uint32_t netmask = 0xffffffff;
     // Passes after which to print the IR to `trace` (--dump-after=PASS; "all").
     std::vector<std::string> dump_after;
     std::string* trace = nullptr;

@@ -62,6 +62,9 @@ TEST(EbpfDiffTest, RawIpOwnCaptures) { check("raw.txt", DLT_RAW, false); }
 TEST(EbpfDiffTest, RawIpSharedCaptures) { check("raw.txt", DLT_RAW, true); }
 TEST(EbpfDiffTest, LinuxCookedOwnCaptures) { check("linux_sll.txt", DLT_LINUX_SLL, false); }
 TEST(EbpfDiffTest, LinuxCookedSharedCaptures) { check("linux_sll.txt", DLT_LINUX_SLL, true); }
+// The port and port-range spellings of the grammar audit, on cooked captures.
+TEST(EbpfDiffTest, LinuxCookedSpellingsOwnCaptures) { check("linux_sll_more.txt", DLT_LINUX_SLL, false); }
+TEST(EbpfDiffTest, LinuxCookedV2SpellingsOwnCaptures) { check("linux_sll_more.txt", DLT_LINUX_SLL2, false); }
 
 }  // namespace
 }  // namespace fcap::test
