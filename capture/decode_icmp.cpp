@@ -35,7 +35,7 @@ std::string lifetime_text(std::uint16_t t) {
 }  // namespace
 
 void Decoder::icmp(Bytes b, std::uint32_t length) {
-    if (!b.has(0, 4)) return truncated("icmp");
+    if (!b.has(0, 4)) return cut("icmp");
     std::uint8_t type = b.u8(0), code = b.u8(1);
     std::string s = "ICMP ";
     Bytes inner = b.from(8);
@@ -43,13 +43,13 @@ void Decoder::icmp(Bytes b, std::uint32_t length) {
     switch (type) {
     case 0:
     case 8:
-        if (!b.has(0, 8)) return put(s), truncated("icmp");
+        if (!b.has(0, 8)) return put(s), cut("icmp");
         s += std::string(type == 8 ? "echo request" : "echo reply") + ", id " + std::to_string(b.be16(4)) + ", seq " +
              std::to_string(b.be16(6));
         break;
     case 3: {
         std::size_t th = quoted_ipv4(inner);
-        if (!th) return put(s), truncated("icmp");
+        if (!th) return put(s), cut("icmp");
         static const char* const forms[] = {
             "net %s unreachable", "host %s unreachable", nullptr, nullptr, nullptr,
             "%s unreachable - source route failed", "net %s unreachable - unknown", "host %s unreachable - unknown",
@@ -62,7 +62,7 @@ void Decoder::icmp(Bytes b, std::uint32_t length) {
         if (code == 2) {
             s += dst + " protocol " + std::to_string(proto) + " unreachable";
         } else if (code == 3) {
-            if (!inner.has(th, 4)) return put(s), truncated("icmp");
+            if (!inner.has(th, 4)) return put(s), cut("icmp");
             const char* name = proto == 6 ? "tcp" : proto == 17 ? "udp" : nullptr;
             s += name ? dst + " " + name + " port " + std::to_string(inner.be16(th + 2)) + " unreachable"
                       : dst + " protocol " + std::to_string(proto) + " port " + std::to_string(inner.be16(th + 2)) +
@@ -80,7 +80,7 @@ void Decoder::icmp(Bytes b, std::uint32_t length) {
     }
     case 4: s += "source quench"; break;
     case 5: {
-        if (!quoted_ipv4(inner)) return put(s), truncated("icmp");
+        if (!quoted_ipv4(inner)) return put(s), cut("icmp");
         static const char* const forms[] = {"redirect %s to net %s", "redirect %s to host %s",
                                             "redirect-tos %s to net %s", "redirect-tos %s to host %s"};
         char text[160];
@@ -91,7 +91,7 @@ void Decoder::icmp(Bytes b, std::uint32_t length) {
         break;
     }
     case 9: {
-        if (!b.has(0, 8)) return put(s), truncated("icmp");
+        if (!b.has(0, 8)) return put(s), cut("icmp");
         unsigned count = b.u8(4), size = b.u8(5);
         s += "router advertisement lifetime " + lifetime_text(b.be16(6)) + " " + std::to_string(count) + ":";
         if (size != 2) {
@@ -99,7 +99,7 @@ void Decoder::icmp(Bytes b, std::uint32_t length) {
             break;
         }
         for (unsigned i = 0; i < count; ++i) {
-            if (!b.has(8 + 8 * i, 8)) return put(s + " "), truncated("icmp");
+            if (!b.has(8 + 8 * i, 8)) return put(s), cut("icmp");
             s += " {" + ipv4_text(b, 8 + 8 * i) + " " + std::to_string(b.be32(12 + 8 * i)) + "}";
         }
         break;
@@ -115,11 +115,11 @@ void Decoder::icmp(Bytes b, std::uint32_t length) {
         break;
     case 13:
     case 14:
-        if (!b.has(0, 8)) return put(s), truncated("icmp");
+        if (!b.has(0, 8)) return put(s), cut("icmp");
         s += std::string(type == 13 ? "time stamp query" : "time stamp reply") + " id " + std::to_string(b.be16(4)) +
              " seq " + std::to_string(b.be16(6));
         if (type == 14) {
-            if (!b.has(8, 12)) return put(s), truncated("icmp");
+            if (!b.has(8, 12)) return put(s), cut("icmp");
             s += ": org " + milliseconds_text(b.be32(8)) + ", recv " + milliseconds_text(b.be32(12)) + ", xmit " +
                  milliseconds_text(b.be32(16));
         }
@@ -128,7 +128,7 @@ void Decoder::icmp(Bytes b, std::uint32_t length) {
     case 16: s += "information reply"; break;
     case 17: s += "address mask request"; break;
     case 18: {
-        if (!b.has(8, 4)) return put(s), truncated("icmp");
+        if (!b.has(8, 4)) return put(s), cut("icmp");
         char mask[16];
         std::snprintf(mask, sizeof mask, "0x%08x", b.be32(8));
         s += std::string("address mask is ") + mask;
@@ -141,14 +141,14 @@ void Decoder::icmp(Bytes b, std::uint32_t length) {
 
 void Decoder::icmp6(Bytes b, std::uint32_t length) {
     put("ICMP6, ");
-    if (!b.has(0, 4)) return truncated("icmp6");
+    if (!b.has(0, 4)) return cut("icmp6");
     std::uint8_t type = b.u8(0), code = b.u8(1);
     Bytes inner = b.from(8);  // the quoted IPv6 packet of an error
     bool quoted = inner.has(0, 40);
     std::string dst = ipv6_text(inner, 24), s;
     switch (type) {
     case 1:
-        if (!quoted) return put("destination unreachable"), truncated("icmp6");
+        if (!quoted) return put("destination unreachable"), cut("icmp6");
         switch (code) {
         case 0: s = "destination unreachable, unreachable route " + dst; break;
         case 1: s = "destination unreachable,  unreachable prohibited " + dst; break;  // sic, as tcpdump
@@ -176,7 +176,7 @@ void Decoder::icmp6(Bytes b, std::uint32_t length) {
     }
     case 128:
     case 129:
-        if (!b.has(0, 8)) return truncated("icmp6");
+        if (!b.has(0, 8)) return cut("icmp6");
         s = std::string(type == 128 ? "echo request" : "echo reply") + ", id " + std::to_string(b.be16(4)) + ", seq " +
             std::to_string(b.be16(6));
         break;
@@ -190,7 +190,7 @@ void Decoder::icmp6(Bytes b, std::uint32_t length) {
             s += " v2";
             break;
         }
-        if (!b.has(0, 24)) return put(s + " "), truncated("icmp6");
+        if (!b.has(0, 24)) return put(s), cut("icmp6");
         // tcpdump prints these without a space (mld6_print).
         s += "max resp delay: " + std::to_string(b.be16(4)) + " addr: " + ipv6_text(b, 8);
         break;
@@ -199,12 +199,12 @@ void Decoder::icmp6(Bytes b, std::uint32_t length) {
     case 134: s = "router advertisement"; break;
     case 135:
     case 136:
-        if (!b.has(8, 16)) return put(type == 135 ? "neighbor solicitation " : "neighbor advertisement "), truncated("icmp6");
+        if (!b.has(8, 16)) return put(type == 135 ? "neighbor solicitation " : "neighbor advertisement "), cut("icmp6");
         s = type == 135 ? "neighbor solicitation, who has " + ipv6_text(b, 8)
                         : "neighbor advertisement, tgt is " + ipv6_text(b, 8);
         break;
     case 137:
-        if (!b.has(8, 32)) return put("redirect "), truncated("icmp6");
+        if (!b.has(8, 32)) return put("redirect "), cut("icmp6");
         s = "redirect, " + ipv6_text(b, 24) + " to " + ipv6_text(b, 8);
         break;
     case 138: s = "router renumbering"; break;
@@ -213,7 +213,7 @@ void Decoder::icmp6(Bytes b, std::uint32_t length) {
     case 141: s = "inverse neighbor solicitation"; break;
     case 142: s = "inverse neighbor advertisement"; break;
     case 143:
-        if (!b.has(0, 8)) return put("multicast listener report v2 "), truncated("icmp6");
+        if (!b.has(0, 8)) return put("multicast listener report v2 "), cut("icmp6");
         s = "multicast listener report v2, " + std::to_string(b.be16(6)) + " group record(s)";
         break;
     case 144:

@@ -55,7 +55,8 @@ public:
     void ethertype_payload(std::uint16_t type, Bytes b, std::uint32_t wirelen);
     void vlan(std::uint16_t tpid, Bytes b, std::uint32_t wirelen);
     void mpls(Bytes b);
-    void arp(Bytes b, std::uint32_t wirelen);
+    void arp(Bytes b, std::uint32_t length);  // decode_arp.cpp
+    void atm_arp(Bytes b, std::uint32_t length);
     void llc(Bytes b, std::uint32_t length);
 
     // decode_ip.cpp
@@ -77,11 +78,22 @@ public:
     void icmp6(Bytes b, std::uint32_t length);
 
     void put(std::string_view s) { out_ += s; }
+    // tcpdump's nd_print_trunc: " [|tcp]" where the capture ends.
     void truncated(std::string_view layer) {
-        out_ += "[|";
+        out_ += " [|";
         out_ += layer;
         out_ += ']';
     }
+    // The same when a tcpdump printer gives up on the whole packet (its
+    // longjmp on a failed bounds check): -x/-X then dump from the link header.
+    void cut(std::string_view layer) {
+        truncated(layer);
+        whole_dump_ = true;
+    }
+    // tcpdump's default printer for what it cannot decode: hex and text
+    // lines, whether or not -x was given.
+    void raw_dump(Bytes b);
+    bool whole_dump() const { return whole_dump_; }
     std::string port_text(std::uint16_t port, bool udp) const;
     const DecodeOptions& options() const { return options_; }
 
@@ -89,6 +101,7 @@ private:
     std::string& out_;
     const DecodeOptions& options_;
     std::size_t link_length_ = 0;
+    bool whole_dump_ = false;
     int depth_ = 0;  // nested encapsulations (tags, labels): bounded
     friend struct DepthGuard;
 };

@@ -47,7 +47,7 @@ std::string protocol_text(std::uint8_t proto) {
 }  // namespace
 
 void Decoder::ip_by_version(Bytes b) {
-    if (!b.has(0, 1)) return truncated("ip");
+    if (!b.has(0, 1)) return cut("ip");
     switch (b.u8(0) >> 4) {
     case 4: put("IP "); return ipv4(b);
     case 6: put("IP6 "); return ipv6(b);
@@ -58,7 +58,7 @@ void Decoder::ip_by_version(Bytes b) {
 void Decoder::ipv4(Bytes b) {
     DepthGuard guard(*this);
     if (guard.too_deep()) return put("[too deep]");
-    if (!b.has(0, 20)) return truncated("ip");
+    if (!b.has(0, 20)) return cut("ip");
     unsigned version = b.u8(0) >> 4, header = (b.u8(0) & 0xf) * 4u, total = b.be16(2);
     if (version != 4) return put("IP" + std::to_string(version) + " (invalid)");
     if (header < 20) return put("bad-hlen " + std::to_string(header));
@@ -76,7 +76,7 @@ void Decoder::ipv4(Bytes b) {
             protocol_text(proto) + ", length " + std::to_string(total) + ") ");
     }
     Endpoints ends{ipv4_text(b, 12), ipv4_text(b, 16)};
-    if (!b.has(0, header)) return put(ends.src + " > " + ends.dst + ": "), truncated("ip");
+    if (!b.has(0, header)) return put(ends.src + " > " + ends.dst + ": "), cut("ip");
     std::uint32_t length = total - header;
     Bytes payload = b.from(header).first(length);
     if (offset != 0) {
@@ -91,7 +91,7 @@ void Decoder::ipv4(Bytes b) {
 void Decoder::ipv6(Bytes b) {
     DepthGuard guard(*this);
     if (guard.too_deep()) return put("[too deep]");
-    if (!b.has(0, 40)) return truncated("ip6");
+    if (!b.has(0, 40)) return cut("ip6");
     unsigned version = b.u8(0) >> 4;
     if (version != 6) return put("IP" + std::to_string(version) + " (invalid)");
     std::uint32_t length = b.be16(4);
@@ -116,14 +116,14 @@ void Decoder::ipv6(Bytes b) {
         case 0:
         case 43:
         case 60: {
-            if (!rest.has(0, 2)) return prefix(), truncated("ip6");
+            if (!rest.has(0, 2)) return prefix(), cut("ip6");
             size = (rest.u8(1) + 1u) * 8;
             prefix();
             put(next == 0 ? "HBH " : next == 43 ? "RT6 " : "DSTOPT ");
             break;
         }
         case 44: {
-            if (!rest.has(0, 8)) return prefix(), truncated("frag");
+            if (!rest.has(0, 8)) return prefix(), cut("frag");
             size = 8;
             unsigned offset = rest.be16(2) & 0xfff8;
             prefix();
@@ -132,7 +132,7 @@ void Decoder::ipv6(Bytes b) {
             break;
         }
         case 51: {
-            if (!rest.has(0, 12)) return prefix(), truncated("ah");
+            if (!rest.has(0, 12)) return prefix(), cut("ah");
             size = (rest.u8(1) + 2u) * 4;
             prefix();
             put("AH(spi=" + hex(rest.be32(4), 8) + ",seq=" + hex(rest.be32(8), 1) + "): ");
@@ -144,7 +144,7 @@ void Decoder::ipv6(Bytes b) {
             return transport(next, rest, length, inner, true);
         }
         }
-        if (!rest.has(0, size)) return truncated("ip6");
+        if (!rest.has(0, size)) return cut("ip6");
         next = rest.u8(0);
         rest = rest.from(size);
         length = length > size ? length - std::uint32_t(size) : 0;

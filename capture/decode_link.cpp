@@ -1,6 +1,7 @@
 // The link layer: Ethernet, Linux cooked headers, 802.1Q/802.1ad tags,
 // MPLS, ARP and 802.2 LLC.
 #include "capture/decode_internal.hpp"
+#include "capture/print.hpp"
 
 #include <pcap/dlt.h>
 
@@ -98,7 +99,7 @@ void Decoder::link(int dlt, Bytes b, std::uint32_t wirelen) {
 }
 
 void Decoder::ethernet(Bytes b, std::uint32_t wirelen) {
-    if (!b.has(0, 14)) return truncated("ether");
+    if (!b.has(0, 14)) return cut("ether");
     link_length_ = 14;
     std::uint16_t type = b.be16(12);
     std::string addresses = mac_text(b, 6) + " > " + mac_text(b, 0);
@@ -127,7 +128,7 @@ void Decoder::ethernet(Bytes b, std::uint32_t wirelen) {
 
 void Decoder::cooked(Bytes b, std::uint32_t wirelen, bool v2) {
     std::size_t header = v2 ? 20 : 16;
-    if (!b.has(0, header)) return truncated(v2 ? "sll2" : "sll");
+    if (!b.has(0, header)) return cut(v2 ? "sll2" : "sll");
     link_length_ = header;
     std::uint16_t pkttype = v2 ? b.u8(10) : b.be16(0);
     std::uint16_t halen = v2 ? b.u8(11) : b.be16(4);
@@ -177,7 +178,7 @@ void Decoder::ethertype_payload(std::uint16_t type, Bytes b, std::uint32_t wirel
 void Decoder::vlan(std::uint16_t tpid, Bytes b, std::uint32_t wirelen) {
     DepthGuard guard(*this);
     if (guard.too_deep()) return put("[too many tags]");
-    if (!b.has(0, 4)) return truncated("vlan");
+    if (!b.has(0, 4)) return cut("vlan");
     link_length_ += 4;
     std::uint16_t tci = b.be16(0), inner = b.be16(2);
     std::string text = "vlan " + std::to_string(tci & 0xfff) + ", p " + std::to_string(tci >> 13);
@@ -201,7 +202,7 @@ void Decoder::mpls(Bytes b) {
     put("MPLS");
     for (std::size_t at = 0;; at += 4) {
         if (at / 4 > 16) return put(" [too many labels]");
-        if (!b.has(at, 4)) return put(" "), truncated("mpls");
+        if (!b.has(at, 4)) return cut("mpls");
         std::uint32_t entry = b.be32(at);
         bool bottom = entry & 0x100;
         put(" (label " + std::to_string(entry >> 12) + ", tc " + std::to_string((entry >> 9) & 7) +
@@ -209,7 +210,7 @@ void Decoder::mpls(Bytes b) {
         if (!bottom) continue;
         // No protocol field: guess from the first nibble, as tcpdump does.
         Bytes payload = b.from(at + 4);
-        if (!payload.has(0, 1)) return put(" "), truncated("mpls");
+        if (!payload.has(0, 1)) return cut("mpls");
         switch (payload.u8(0) >> 4) {
         case 4: put(" IP "); return ipv4(payload);
         case 6: put(" IP6 "); return ipv6(payload);
@@ -218,30 +219,10 @@ void Decoder::mpls(Bytes b) {
     }
 }
 
-void Decoder::arp(Bytes b, std::uint32_t wirelen) {
-    if (!options_.link_header) put("ARP, ");  // with -e the EtherType said it
-    if (!b.has(0, 8)) return truncated("arp");
-    std::uint16_t htype = b.be16(0), ptype = b.be16(2), op = b.be16(6);
-    std::uint8_t hlen = b.u8(4), plen = b.u8(5);
-    std::uint32_t length = 8 + 2u * (hlen + plen);
-    if (ptype != 0x0800 || hlen != 6 || plen != 4) {
-        return put("htype " + std::to_string(htype) + ", ptype " + hex(ptype, 4) + ", op " + std::to_string(op) +
-                   ", length " + std::to_string(length));
-    }
-    if (!b.has(0, length)) return truncated("arp");
-    std::string sha = mac_text(b, 8), spa = ipv4_text(b, 14), tha = mac_text(b, 18), tpa = ipv4_text(b, 24);
-    switch (op) {
-    case 1: put("Request who-has " + tpa + " tell " + spa); break;
-    case 2: put("Reply " + spa + " is-at " + sha); break;
-    case 3: put("Reverse Request who-is " + tha + " tell " + sha); break;
-    case 4: put("Reverse Reply " + tha + " at " + tpa); break;
-    default: put("Unknown (op " + std::to_string(op) + ")"); break;
-    }
-    put(", length " + std::to_string(length));
-}
+void Decoder::raw_dump(Bytes b) { put(hex_dump(b.data(), b.size(), true)); }
 
 void Decoder::llc(Bytes b, std::uint32_t length) {
-    if (!b.has(0, 3)) return put("LLC "), truncated("llc");
+    if (!b.has(0, 3)) return put("LLC "), cut("llc");
     std::uint8_t dsap = b.u8(0), ssap = b.u8(1), control = b.u8(2);
     if (dsap == 0xaa && ssap == 0xaa && b.has(0, 8)) {
         std::uint32_t oui = b.be32(2) & 0xffffff;
@@ -273,7 +254,7 @@ Decoded decode(int dlt, const std::uint8_t* data, std::uint32_t caplen, std::uin
     Decoded d;
     detail::Decoder decoder(d.text, options);
     decoder.link(dlt, detail::Bytes(data, caplen), wirelen < caplen ? caplen : wirelen);
-    d.link_length = decoder.link_length() < caplen ? decoder.link_length() : caplen;
+    d.link_length = decoder.whole_dump() ? 0 : decoder.link_length() < caplen ? decoder.link_length() : caplen;
     return d;
 }
 

@@ -105,27 +105,27 @@ void Decoder::transport(std::uint8_t proto, Bytes b, std::uint32_t length, const
     case 4: put("IP "); return ipv4(b);
     case 41: put("IP6 "); return ipv6(b);
     case 2: {
-        if (!b.has(0, 1)) return truncated("igmp");
+        if (!b.has(0, 1)) return cut("igmp");
         std::uint8_t t = b.u8(0);
         const char* name = t == 0x11 ? "query" : t == 0x12 ? "report v1" : t == 0x16 ? "report v2"
                          : t == 0x17 ? "leave" : t == 0x22 ? "report v3" : nullptr;
         return put(std::string("igmp ") + (name ? name : "type " + hex(t, 2)) + len);
     }
     case 47:
-        if (!b.has(0, 4)) return truncated("gre");
+        if (!b.has(0, 4)) return cut("gre");
         return put("GREv" + std::to_string(b.u8(1) & 7) + ", proto " + hex(b.be16(2), 4) + len);
     case 50:
-        if (!b.has(0, 8)) return truncated("esp");
+        if (!b.has(0, 8)) return cut("esp");
         return put("ESP(spi=" + hex(b.be32(0), 8) + ",seq=" + hex(b.be32(4), 1) + ")" + len);
     case 51: {
-        if (!b.has(0, 12)) return truncated("ah");
+        if (!b.has(0, 12)) return cut("ah");
         std::size_t size = (b.u8(1) + 2u) * 4;
         put("AH(spi=" + hex(b.be32(4), 8) + ",seq=" + hex(b.be32(8), 1) + "): ");
-        if (!b.has(0, size)) return truncated("ah");
+        if (!b.has(0, size)) return cut("ah");
         return transport(b.u8(0), b.from(size), length > size ? length - std::uint32_t(size) : 0, {}, v6);
     }
     case 132:
-        if (!b.has(0, 4)) return truncated("sctp");
+        if (!b.has(0, 4)) return cut("sctp");
         return put("SCTP, ports " + std::to_string(b.be16(0)) + " > " + std::to_string(b.be16(2)) + len);
     default: {
         const char* name = ip_protocol_name(proto);
@@ -141,10 +141,10 @@ void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     };
     if (!b.has(0, 4)) {
         if (!ends.src.empty()) put(ends.src + " > " + ends.dst + ": ");
-        return truncated("tcp");
+        return cut("tcp");
     }
     put(at(ends.src, b.be16(0)) + " > " + at(ends.dst, b.be16(2)) + ": ");
-    if (!b.has(0, 20)) return truncated("tcp");
+    if (!b.has(0, 20)) return cut("tcp");
     std::uint32_t header = (b.u8(12) >> 4) * 4u;
     if (header < 20 || header > length)
         return put("tcp " + std::to_string(length) + " [bad hdr length " + std::to_string(header) + "]");
@@ -163,7 +163,7 @@ void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     if (flags & tcp_urg) s += ", urg " + std::to_string(b.be16(18));
     if (header > 20) s += ", options [" + tcp_options(b.from(20).first(header - 20), sack_base) + "]";
     put(s + ", length " + std::to_string(payload));
-    if (!b.has(0, header)) put(" "), truncated("tcp");
+    if (!b.has(0, header)) cut("tcp");
 }
 
 // tcpdump's rule (print-tcp.c): with ACK set, the first packet of a
@@ -194,10 +194,10 @@ void Decoder::udp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     };
     if (!b.has(0, 4)) {
         if (!ends.src.empty()) put(ends.src + " > " + ends.dst + ": ");
-        return truncated("udp");
+        return cut("udp");
     }
     put(at(ends.src, b.be16(0)) + " > " + at(ends.dst, b.be16(2)) + ": ");
-    if (!b.has(0, 8)) return truncated("udp");
+    if (!b.has(0, 8)) return cut("udp");
     std::uint16_t ulen = b.be16(4);
     if (ulen < 8) return put("UDP, bad length " + std::to_string(ulen) + " < 8");
     if (ulen > length) return put("UDP, length " + std::to_string(ulen - 8) + " (bad: IP says " + std::to_string(length) + ")");

@@ -30,6 +30,8 @@ std::string duration_text(std::int64_t us) {
 }
 
 bool printable(std::uint8_t c) { return c >= 0x20 && c < 0x7f; }
+// -X prints a space as a dot too (tcpdump: ND_ASCII_ISGRAPH).
+bool graphic(std::uint8_t c) { return c > 0x20 && c < 0x7f; }
 
 }  // namespace
 
@@ -49,7 +51,7 @@ std::string hex_dump(const std::uint8_t* data, std::size_t size, bool ascii) {
         }
         if (!ascii) continue;
         out.append(40 - width + 2, ' ');
-        for (std::size_t i = line; i < end; ++i) out += printable(data[i]) ? char(data[i]) : '.';
+        for (std::size_t i = line; i < end; ++i) out += graphic(data[i]) ? char(data[i]) : '.';
     }
     return out;
 }
