@@ -34,7 +34,7 @@ std::string lifetime_text(std::uint16_t t) {
 
 }  // namespace
 
-void Decoder::icmp(Bytes b, std::uint32_t length) {
+void Decoder::icmp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     if (!b.has(0, 4)) return cut("icmp");
     std::uint8_t type = b.u8(0), code = b.u8(1);
     std::string s = "ICMP ";
@@ -137,9 +137,24 @@ void Decoder::icmp(Bytes b, std::uint32_t length) {
     default: s += "type-#" + std::to_string(type); break;
     }
     put(s + ", length " + std::to_string(length));
+    // -v: a wrong checksum is noted (a right one is not).
+    if (options_.verbose > 0 && !ends.fragment && b.has(0, length)) {
+        std::uint16_t computed = std::uint16_t(~ones_fold(ones_sum(b, 0, length)));
+        if (computed != 0) {
+            char text[64];
+            std::snprintf(text, sizeof text, " (wrong icmp cksum %x (->%x)!)", b.be16(2),
+                          checksum_should_be(b.be16(2), computed));
+            put(text);
+        }
+    }
 }
 
-void Decoder::icmp6(Bytes b, std::uint32_t length) {
+void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
+    if (options_.verbose > 0 && !ends.fragment && b.has(0, length) && b.has(0, 4)) {
+        std::uint16_t computed = transport_checksum(b, length, ends, 58);
+        if (computed == 0) put("[icmp6 sum ok] ");
+        else put("[bad icmp6 cksum " + hex(b.be16(2), 4) + " -> " + hex(checksum_should_be(b.be16(2), computed), 4) + "!] ");
+    }
     put("ICMP6, ");
     if (!b.has(0, 4)) return cut("icmp6");
     std::uint8_t type = b.u8(0), code = b.u8(1);
@@ -229,6 +244,11 @@ void Decoder::icmp6(Bytes b, std::uint32_t length) {
     case 201: s = "mtrace request"; break;
     default: s = "unknown icmp6 type (" + std::to_string(type) + ")"; break;
     }
+    // Under -v tcpdump prints the length only for the neighbour discovery
+    // messages (and what it cannot name); their details follow it.
+    bool with_length = options_.verbose == 0 || (type >= 133 && type <= 137) || type == 145 || type == 147 ||
+                       s.rfind("unknown icmp6 type", 0) == 0;
+    if (!with_length) return put(s);
     put(s + ", length " + std::to_string(length));
 }
 

@@ -39,6 +39,13 @@ std::string mac_text(Bytes b, std::size_t at);  // 00:11:22:33:44:55
 std::string ipv4_text(Bytes b, std::size_t at);
 std::string ipv6_text(Bytes b, std::size_t at);
 std::string hex(std::uint32_t value, int digits);  // 0x0800
+// The Internet checksum's 16-bit one's complement sum (RFC 1071), not yet
+// complemented, of `length` bytes from `at`; `sum` carries a partial one.
+std::uint32_t ones_sum(Bytes b, std::size_t at, std::size_t length, std::uint32_t sum = 0);
+std::uint16_t ones_fold(std::uint32_t sum);
+// tcpdump's in_cksum_shouldbe: the checksum field that would make the sum
+// right, from the field and the computed complement.
+std::uint16_t checksum_should_be(std::uint16_t field, std::uint16_t computed);
 const char* ethertype_name(std::uint16_t type);    // "IPv4", or nullptr
 const char* ip_protocol_name(std::uint8_t proto);  // "TCP", or nullptr
 
@@ -54,28 +61,37 @@ public:
     void cooked(Bytes b, std::uint32_t wirelen, bool v2);
     void ethertype_payload(std::uint16_t type, Bytes b, std::uint32_t wirelen);
     void vlan(std::uint16_t tpid, Bytes b, std::uint32_t wirelen);
-    void mpls(Bytes b);
+    void mpls(Bytes b, std::uint32_t length);
     void arp(Bytes b, std::uint32_t length);  // decode_arp.cpp
     void atm_arp(Bytes b, std::uint32_t length);
     void llc(Bytes b, std::uint32_t length);
 
     // decode_ip.cpp
-    void ip_by_version(Bytes b);
-    void ipv4(Bytes b);
-    void ipv6(Bytes b);
+    // `length` is what the layer below carries (the wire's, not the
+    // capture's): less than the IP header's total, tcpdump says so.
+    void ip_by_version(Bytes b, std::uint32_t length);
+    void ipv4(Bytes b, std::uint32_t length);
+    void ipv6(Bytes b, std::uint32_t length);
+    std::string ip_options(Bytes o);
 
     // decode_transport.cpp: `length` is the transport header and payload
     // as the IP header states it (the capture may hold less).
     struct Endpoints {
         std::string src, dst;
+        bool shown = false;          // already printed (before IPv6 extension headers)
+        bool v6 = false;
+        bool fragment = false;       // part of a fragmented datagram: no checksum
+        std::uint32_t address_sum = 0;  // the pseudo-header's addresses, summed
     };
-    void transport(std::uint8_t proto, Bytes b, std::uint32_t length, const Endpoints& ends, bool v6);
+    void transport(std::uint8_t proto, Bytes b, std::uint32_t length, const Endpoints& ends);
     void tcp(Bytes b, std::uint32_t length, const Endpoints& ends);
     // Makes seq and ack relative, as tcpdump; returns what SACK edges lose.
     std::uint32_t relative_numbers(Bytes b, const Endpoints& ends, std::uint32_t& seq, std::uint32_t& ack, bool syn);
     void udp(Bytes b, std::uint32_t length, const Endpoints& ends);
-    void icmp(Bytes b, std::uint32_t length);
-    void icmp6(Bytes b, std::uint32_t length);
+    bool udp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length);
+    std::uint16_t transport_checksum(Bytes b, std::uint32_t length, const Endpoints& ends, std::uint8_t proto);
+    void icmp(Bytes b, std::uint32_t length, const Endpoints& ends);
+    void icmp6(Bytes b, std::uint32_t length, const Endpoints& ends);
 
     void put(std::string_view s) { out_ += s; }
     // tcpdump's nd_print_trunc: " [|tcp]" where the capture ends.

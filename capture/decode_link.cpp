@@ -91,9 +91,11 @@ void Decoder::link(int dlt, Bytes b, std::uint32_t wirelen) {
     case DLT_EN10MB: ethernet(b, wirelen); return;
     case DLT_LINUX_SLL: cooked(b, wirelen, false); return;
     case DLT_LINUX_SLL2: cooked(b, wirelen, true); return;
-    case DLT_RAW: ip_by_version(b); return;
-    case DLT_IPV4: ip_by_version(b); return;  // tcpdump too goes by the version nibble
-    case DLT_IPV6: put("IP6 "); ipv6(b); return;
+    case DLT_RAW:
+    case DLT_IPV4:
+    case DLT_IPV6:
+        if (options_.link_header) put("ip: ");  // tcpdump's raw_if_print under -e
+        return ip_by_version(b, wirelen);  // tcpdump too goes by the version nibble
     default: put("link-type " + std::to_string(dlt) + ", length " + std::to_string(wirelen)); return;
     }
 }
@@ -154,15 +156,9 @@ void Decoder::cooked(Bytes b, std::uint32_t wirelen, bool v2) {
 }
 
 void Decoder::ethertype_payload(std::uint16_t type, Bytes b, std::uint32_t wirelen) {
-    // With -e the EtherType is already named, so "IP " is left out, as tcpdump does.
-    bool named = options_.link_header;
     switch (type) {
-    case 0x0800:
-        if (!named) put("IP ");
-        return ipv4(b);
-    case 0x86dd:
-        if (!named) put("IP6 ");
-        return ipv6(b);
+    case 0x0800: return ipv4(b, wirelen);
+    case 0x86dd: return ipv6(b, wirelen);
     case 0x0806:
     case 0x8035: return arp(b, wirelen);
     case 0x8100:
@@ -170,7 +166,7 @@ void Decoder::ethertype_payload(std::uint16_t type, Bytes b, std::uint32_t wirel
     case 0x9100:
     case 0x9200: return vlan(type, b, wirelen);
     case 0x8847:
-    case 0x8848: return mpls(b);
+    case 0x8848: return mpls(b, wirelen);
     default: put(ethertype_text(type) + ", length " + std::to_string(wirelen));
     }
 }
@@ -198,7 +194,7 @@ void Decoder::vlan(std::uint16_t tpid, Bytes b, std::uint32_t wirelen) {
     ethertype_payload(inner, payload, rest);
 }
 
-void Decoder::mpls(Bytes b) {
+void Decoder::mpls(Bytes b, std::uint32_t length) {
     put("MPLS");
     for (std::size_t at = 0;; at += 4) {
         if (at / 4 > 16) return put(" [too many labels]");
@@ -212,8 +208,8 @@ void Decoder::mpls(Bytes b) {
         Bytes payload = b.from(at + 4);
         if (!payload.has(0, 1)) return cut("mpls");
         switch (payload.u8(0) >> 4) {
-        case 4: put(" IP "); return ipv4(payload);
-        case 6: put(" IP6 "); return ipv6(payload);
+        case 4: put(" "); return ipv4(payload, length > at + 4 ? length - std::uint32_t(at + 4) : 0);
+        case 6: put(" "); return ipv6(payload, length > at + 4 ? length - std::uint32_t(at + 4) : 0);
         default: return put(", unknown payload");
         }
     }

@@ -94,16 +94,16 @@ std::string Decoder::port_text(std::uint16_t port, bool udp) const {
     return name ? name : std::to_string(port);
 }
 
-void Decoder::transport(std::uint8_t proto, Bytes b, std::uint32_t length, const Endpoints& ends, bool v6) {
+void Decoder::transport(std::uint8_t proto, Bytes b, std::uint32_t length, const Endpoints& ends) {
+    bool v6 = ends.v6;
     if (proto == 6) return tcp(b, length, ends);
     if (proto == 17) return udp(b, length, ends);
-    if (!ends.src.empty()) put(ends.src + " > " + ends.dst + ": ");
     std::string len = ", length " + std::to_string(length);
     switch (proto) {
-    case 1: return v6 ? put("ICMP (in IPv6)" + len) : icmp(b, length);
-    case 58: return icmp6(b, length);
-    case 4: put("IP "); return ipv4(b);
-    case 41: put("IP6 "); return ipv6(b);
+    case 1: return v6 ? put("ICMP (in IPv6)" + len) : icmp(b, length, ends);
+    case 58: return icmp6(b, length, ends);
+    case 4: return ipv4(b, length);
+    case 41: return ipv6(b, length);
     case 2: {
         if (!b.has(0, 1)) return cut("igmp");
         std::uint8_t t = b.u8(0);
@@ -122,7 +122,9 @@ void Decoder::transport(std::uint8_t proto, Bytes b, std::uint32_t length, const
         std::size_t size = (b.u8(1) + 2u) * 4;
         put("AH(spi=" + hex(b.be32(4), 8) + ",seq=" + hex(b.be32(8), 1) + "): ");
         if (!b.has(0, size)) return cut("ah");
-        return transport(b.u8(0), b.from(size), length > size ? length - std::uint32_t(size) : 0, {}, v6);
+        Endpoints inner = ends;
+        inner.shown = true;
+        return transport(b.u8(0), b.from(size), length > size ? length - std::uint32_t(size) : 0, inner);
     }
     case 132:
         if (!b.has(0, 4)) return cut("sctp");
@@ -137,14 +139,14 @@ void Decoder::transport(std::uint8_t proto, Bytes b, std::uint32_t length, const
 
 void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     auto at = [&](const std::string& host, std::uint16_t port) {
-        return host.empty() ? port_text(port, false) : host + "." + port_text(port, false);
+        return ends.shown ? port_text(port, false) : host + "." + port_text(port, false);
     };
     if (!b.has(0, 4)) {
-        if (!ends.src.empty()) put(ends.src + " > " + ends.dst + ": ");
-        return cut("tcp");
+        put(ends.src + " > " + ends.dst + ":");  // tcpdump: no space before "[|tcp]"
+        return truncated("tcp");
     }
     put(at(ends.src, b.be16(0)) + " > " + at(ends.dst, b.be16(2)) + ": ");
-    if (!b.has(0, 20)) return cut("tcp");
+    if (!b.has(0, 20)) return truncated("tcp");
     std::uint32_t header = (b.u8(12) >> 4) * 4u;
     if (header < 20 || header > length)
         return put("tcp " + std::to_string(length) + " [bad hdr length " + std::to_string(header) + "]");
@@ -154,6 +156,12 @@ void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     std::uint32_t seq = b.be32(4), ack = b.be32(8), sack_base = 0;
     if (options_.conversations && (flags & tcp_ack)) sack_base = relative_numbers(b, ends, seq, ack, flags & tcp_syn);
     std::string s = tcp_flags(flags);
+    // -v: the checksum and its verdict when the whole segment is there.
+    if (options_.verbose > 0 && !ends.fragment && b.has(0, length)) {
+        std::uint16_t computed = transport_checksum(b, length, ends, 6);
+        s += ", cksum " + hex(b.be16(16), 4) +
+             (computed == 0 ? " (correct)" : " (incorrect -> " + hex(checksum_should_be(b.be16(16), computed), 4) + ")");
+    }
     if ((flags & (tcp_syn | tcp_fin | tcp_rst)) || payload > 0) {
         s += ", seq " + std::to_string(seq);
         if (payload > 0) s += ":" + std::to_string(std::uint32_t(seq + payload));
@@ -163,7 +171,7 @@ void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     if (flags & tcp_urg) s += ", urg " + std::to_string(b.be16(18));
     if (header > 20) s += ", options [" + tcp_options(b.from(20).first(header - 20), sack_base) + "]";
     put(s + ", length " + std::to_string(payload));
-    if (!b.has(0, header)) cut("tcp");
+    if (!b.has(0, header)) truncated("tcp");
 }
 
 // tcpdump's rule (print-tcp.c): with ACK set, the first packet of a
@@ -171,7 +179,6 @@ void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
 // ones print the difference.  One entry serves both directions.
 std::uint32_t Decoder::relative_numbers(Bytes b, const Endpoints& ends, std::uint32_t& seq, std::uint32_t& ack,
                                         bool syn) {
-    if (ends.src.empty()) return 0;  // under extension headers: no addresses here
     std::string a = ends.src + "." + std::to_string(b.be16(0)), z = ends.dst + "." + std::to_string(b.be16(2));
     bool reversed = z < a;
     bool found = false;
@@ -188,20 +195,56 @@ std::uint32_t Decoder::relative_numbers(Bytes b, const Endpoints& ends, std::uin
     return reversed ? base.seq : base.ack;
 }
 
+// The complement of the sum over the pseudo-header and the segment: 0 when
+// the checksum is right.
+std::uint16_t Decoder::transport_checksum(Bytes b, std::uint32_t length, const Endpoints& ends, std::uint8_t proto) {
+    std::uint32_t sum = ends.address_sum + proto + (length & 0xffff) + (length >> 16);
+    return std::uint16_t(~ones_fold(ones_sum(b, 0, length, ones_fold(sum))));
+}
+
 void Decoder::udp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     auto at = [&](const std::string& host, std::uint16_t port) {
-        return host.empty() ? port_text(port, true) : host + "." + port_text(port, true);
+        return ends.shown ? port_text(port, true) : host + "." + port_text(port, true);
     };
     if (!b.has(0, 4)) {
-        if (!ends.src.empty()) put(ends.src + " > " + ends.dst + ": ");
-        return cut("udp");
+        if (!ends.shown) put(ends.src + " > " + ends.dst + ": ");
+        return truncated("udp");
     }
-    put(at(ends.src, b.be16(0)) + " > " + at(ends.dst, b.be16(2)) + ": ");
-    if (!b.has(0, 8)) return cut("udp");
-    std::uint16_t ulen = b.be16(4);
-    if (ulen < 8) return put("UDP, bad length " + std::to_string(ulen) + " < 8");
-    if (ulen > length) return put("UDP, length " + std::to_string(ulen - 8) + " (bad: IP says " + std::to_string(length) + ")");
-    put("UDP, length " + std::to_string(ulen - 8));
+    std::string ports = at(ends.src, b.be16(0)) + " > " + at(ends.dst, b.be16(2)) + ": ";
+    put(ports);
+    if (length < 8) return put("truncated-udp " + std::to_string(length));
+    if (!b.has(0, 6)) return truncated("udp");
+    std::uint32_t ulen = b.be16(4);
+    if (ulen == 0 && length > 65535) ulen = length;  // RFC 2675 jumbogram
+    if (ulen < 8) return put("truncated-udplength " + std::to_string(ulen));
+    ulen -= 8;
+    length -= 8;
+    if (ulen < length) length = ulen;
+    if (!b.has(0, 8)) return truncated("udp");
+    // -v: the checksum's verdict when the datagram is all there (IPv4's
+    // only from -vv, where it is optional).
+    if (options_.verbose > (ends.v6 ? 0 : 1) && !ends.fragment) {
+        std::uint16_t field = b.be16(6);
+        if (!ends.v6 && field == 0) {
+            put("[no cksum] ");
+        } else if (b.has(8, length)) {
+            std::uint16_t computed = transport_checksum(b, length + 8, ends, 17);
+            if (computed == 0) put("[udp sum ok] ");
+            else put("[bad udp cksum " + hex(field, 4) + " -> " + hex(checksum_should_be(field, computed), 4) + "!] ");
+        }
+    }
+    Bytes payload = b.from(8).first(length);
+    if (!options_.quiet && udp_payload(b.be16(0), b.be16(2), payload, length)) return;
+    if (ulen > length && !ends.fragment)
+        put("UDP, bad length " + std::to_string(ulen) + " > " + std::to_string(length));
+    else
+        put("UDP, length " + std::to_string(ulen));
+}
+
+// The applications tcpdump names by port; false when none applies.
+bool Decoder::udp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length) {
+    (void)sport, (void)dport, (void)b, (void)length;
+    return false;
 }
 
 }  // namespace fcap::capture::detail
