@@ -88,6 +88,9 @@ public:
     // Makes seq and ack relative, as tcpdump; returns what SACK edges lose.
     std::uint32_t relative_numbers(Bytes b, const Endpoints& ends, std::uint32_t& seq, std::uint32_t& ack, bool syn);
     void udp(Bytes b, std::uint32_t length, const Endpoints& ends);
+    void bootp(Bytes b, std::uint32_t length);  // decode_bootp.cpp
+    void dhcp_options(Bytes b);
+    void ntp(Bytes b, std::uint32_t length);    // decode_ntp.cpp
     bool udp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length);
     std::uint16_t transport_checksum(Bytes b, std::uint32_t length, const Endpoints& ends, std::uint8_t proto);
     void icmp(Bytes b, std::uint32_t length, const Endpoints& ends);

@@ -5,6 +5,8 @@
 
 #include <pcap/dlt.h>
 
+#include <net/if.h>
+
 #include <cstdio>
 
 namespace fcap::capture {
@@ -136,12 +138,29 @@ void Decoder::cooked(Bytes b, std::uint32_t wirelen, bool v2) {
     std::uint16_t halen = v2 ? b.u8(11) : b.be16(4);
     std::size_t addr = v2 ? 12 : 6;
     std::uint16_t protocol = v2 ? b.be16(0) : b.be16(14);
+    char column[48];
+    if (v2) {
+        // tcpdump names the interface by this machine's index table and
+        // always prints it with the direction, in columns.
+        char name[IF_NAMESIZE + 1] = "?";
+        if (!if_indextoname(b.be32(4), name)) std::snprintf(name, sizeof name, "?");
+        std::snprintf(column, sizeof column, "%-5s %-3s ", name, pkttype_name(pkttype));
+        put(column);
+    }
     if (options_.link_header) {
-        std::string text = pkttype_name(pkttype);
-        if (v2) text = "ifindex " + std::to_string(b.be32(4)) + " " + text;
-        if (halen == 6) text += " " + mac_text(b, addr);
-        put(text + " " + (protocol >= 0x600 ? ethertype_text(protocol) : "protocol " + hex(protocol, 4)) +
-            ", length " + std::to_string(wirelen) + ": ");
+        std::string text;
+        if (v2) {
+            text = "ifindex " + std::to_string(b.be32(4)) + " ";
+        } else {
+            std::snprintf(column, sizeof column, "%3s ", pkttype_name(pkttype));
+            text = column;
+        }
+        if (halen == 6) text += mac_text(b, addr) + " ";
+        if (protocol >= 0x600) text += ethertype_text(protocol) + ", ";
+        else if (protocol == 1) text += "802.3, ";
+        else if (protocol == 4) text += "802.2, ";
+        else text += "ethertype Unknown (" + hex(protocol, 4) + "), ";
+        put(text + "length " + std::to_string(wirelen) + ": ");
     }
     Bytes payload = b.from(header);
     std::uint32_t rest = wirelen > header ? wirelen - std::uint32_t(header) : 0;

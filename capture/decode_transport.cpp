@@ -243,7 +243,9 @@ void Decoder::udp(Bytes b, std::uint32_t length, const Endpoints& ends) {
 
 // The applications tcpdump names by port; false when none applies.
 bool Decoder::udp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length) {
-    (void)sport, (void)dport, (void)b, (void)length;
+    auto either = [&](std::uint16_t port) { return sport == port || dport == port; };
+    if (either(67) || either(68)) return bootp(b, length), true;
+    if (either(123)) return ntp(b, length), true;
     return false;
 }
 
