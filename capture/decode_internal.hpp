@@ -91,6 +91,12 @@ public:
     void bootp(Bytes b, std::uint32_t length);  // decode_bootp.cpp
     void dhcp_options(Bytes b);
     void ntp(Bytes b, std::uint32_t length);    // decode_ntp.cpp
+    void dns(Bytes b, std::uint32_t length, bool over_tcp, bool mdns);  // decode_dns.cpp
+    // decode_text.cpp
+    bool text_line(Bytes b, std::size_t& at, std::size_t len, const char* prefix, const char* layer);
+    void text_protocol(Bytes b, std::uint32_t length, const char* name, const char* layer, bool http);
+    void ssh(Bytes b, std::uint32_t length);
+    void tcp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length);
     bool udp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length);
     std::uint16_t transport_checksum(Bytes b, std::uint32_t length, const Endpoints& ends, std::uint8_t proto);
     void icmp(Bytes b, std::uint32_t length, const Endpoints& ends);

@@ -171,7 +171,20 @@ void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     if (flags & tcp_urg) s += ", urg " + std::to_string(b.be16(18));
     if (header > 20) s += ", options [" + tcp_options(b.from(20).first(header - 20), sack_base) + "]";
     put(s + ", length " + std::to_string(payload));
-    if (!b.has(0, header)) truncated("tcp");
+    if (!b.has(0, header)) return truncated("tcp");
+    if (payload == 0) return;
+    if ((flags & tcp_rst) && options_.verbose > 0) return;  // tcpdump's RST data form: not yet
+    tcp_payload(b.be16(0), b.be16(2), b.from(header), payload);
+}
+
+// The applications tcpdump names by port, after the segment's length.
+void Decoder::tcp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length) {
+    auto either = [&](std::uint16_t port) { return sport == port || dport == port; };
+    if (either(21)) return put(": "), text_protocol(b, length, "FTP", "ftp", false);
+    if (either(22)) return ssh(b, length);
+    if (either(25)) return put(": "), text_protocol(b, length, "SMTP", "smtp", false);
+    if (either(53)) return dns(b, length, true, false);
+    if (either(80) || either(8080)) return put(": "), text_protocol(b, length, "HTTP", "http", true);
 }
 
 // tcpdump's rule (print-tcp.c): with ACK set, the first packet of a
@@ -244,6 +257,8 @@ void Decoder::udp(Bytes b, std::uint32_t length, const Endpoints& ends) {
 // The applications tcpdump names by port; false when none applies.
 bool Decoder::udp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length) {
     auto either = [&](std::uint16_t port) { return sport == port || dport == port; };
+    if (either(53)) return dns(b, length, false, false), true;
+    if (either(5353)) return dns(b, length, false, true), true;
     if (either(67) || either(68)) return bootp(b, length), true;
     if (either(123)) return ntp(b, length), true;
     return false;
