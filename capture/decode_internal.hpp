@@ -48,6 +48,9 @@ std::uint16_t ones_fold(std::uint32_t sum);
 std::uint16_t checksum_should_be(std::uint16_t field, std::uint16_t computed);
 const char* ethertype_name(std::uint16_t type);    // "IPv4", or nullptr
 const char* ip_protocol_name(std::uint8_t proto);  // "TCP", or nullptr
+// decode_tcp_options.cpp: the options' text and the closing bracket;
+// *cut when the capture ends inside them.
+std::string tcp_options(Bytes o, std::size_t size, std::uint8_t flags, std::uint32_t sack_base, bool* cut);
 
 class Decoder {
 public:

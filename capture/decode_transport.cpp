@@ -49,44 +49,6 @@ std::string tcp_flags(std::uint8_t f) {
     return "Flags [" + (s.empty() ? std::string("none") : s) + "]";
 }
 
-// ", options [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7]"; SACK edges
-// less `sack_base`, as the acknowledgement number is.
-std::string tcp_options(Bytes o, std::uint32_t sack_base) {
-    std::string s;
-    std::size_t at = 0;
-    while (at < o.size()) {
-        if (!s.empty()) s += ',';
-        std::uint8_t kind = o.u8(at);
-        if (kind == 0) return s + "eol";
-        if (kind == 1) {
-            s += "nop";
-            ++at;
-            continue;
-        }
-        if (!o.has(at, 2)) return s + "[|tcp]";
-        std::uint8_t len = o.u8(at + 1);
-        if (len < 2 || !o.has(at, len)) return s + "[bad opt]";
-        switch (kind) {
-        case 2: s += len == 4 ? "mss " + std::to_string(o.be16(at + 2)) : "mss?"; break;
-        case 3: s += len == 3 ? "wscale " + std::to_string(o.u8(at + 2)) : "wscale?"; break;
-        case 4: s += "sackOK"; break;
-        case 5:
-            s += "sack " + std::to_string((len - 2) / 8);
-            for (std::size_t i = at + 2; i + 8 <= at + len; i += 8)
-                s += " {" + std::to_string(std::uint32_t(o.be32(i) - sack_base)) + ":" +
-                     std::to_string(std::uint32_t(o.be32(i + 4) - sack_base)) + "}";
-            break;
-        case 8:
-            s += len == 10 ? "TS val " + std::to_string(o.be32(at + 2)) + " ecr " + std::to_string(o.be32(at + 6))
-                           : "TS?";
-            break;
-        default: s += "unknown-" + std::to_string(kind); break;
-        }
-        at += len;
-    }
-    return s;
-}
-
 }  // namespace
 
 std::string Decoder::port_text(std::uint16_t port, bool udp) const {
@@ -169,7 +131,11 @@ void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     if (flags & tcp_ack) s += ", ack " + std::to_string(ack);
     s += ", win " + std::to_string(b.be16(14));
     if (flags & tcp_urg) s += ", urg " + std::to_string(b.be16(18));
-    if (header > 20) s += ", options [" + tcp_options(b.from(20).first(header - 20), sack_base) + "]";
+    if (header > 20) {
+        bool cut_short = false;
+        s += ", options [" + tcp_options(b.from(20).first(header - 20), header - 20, flags, sack_base, &cut_short);
+        if (cut_short) return put(s), truncated("tcp");
+    }
     put(s + ", length " + std::to_string(payload));
     if (!b.has(0, header)) return truncated("tcp");
     if (payload == 0) return;
