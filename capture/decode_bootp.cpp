@@ -102,8 +102,8 @@ OptionKind option_kind(std::uint8_t tag) {
     case 88: return {'a', "TZSTR"};
     case 89: return {'b', "FQDNS"};
     case 90: return {'b', "AUTH"};
-    case 91: return {'i', "VINES"};
-    case 92: return {'s', "RANK"};
+    case 91: return {'l', "Last-Transaction-Time"};  // RFC 4388
+    case 92: return {'i', "Associated-IP"};
     case 93: return {'s', "ARCH"};
     case 94: return {'b', "NDI"};
     case 95: return {'a', "LDAP"};

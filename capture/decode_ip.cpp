@@ -114,10 +114,9 @@ void Decoder::ipv4(Bytes b, std::uint32_t length) {
     if (options_.verbose > 0) {
         std::uint8_t tos = b.u8(1);
         static const char* const ecn[] = {"", ",ECT(1)", ",ECT(0)", ",CE"};
-        std::string flags;
-        if (frag & 0x2000) flags += "+";  // more fragments
-        if (frag & 0x4000) flags += "DF";
-        if (frag & 0x8000) flags += "rsvd";
+        std::string flags;  // tcpdump's bittok2str: names joined by ", "
+        for (auto [bit, name] : {std::pair{0x2000, "+"}, std::pair{0x4000, "DF"}, std::pair{0x8000, "rsvd"}})
+            if (frag & bit) flags += (flags.empty() ? "" : ", ") + std::string(name);
         put("(tos " + hex(tos, 1) + ecn[tos & 3]);
         if (b.u8(8) >= 1) put(", ttl " + std::to_string(b.u8(8)));
         put(", id " + std::to_string(b.be16(4)) + ", offset " + std::to_string(offset) + ", flags [" +

@@ -207,9 +207,8 @@ void Decoder::vlan(std::uint16_t tpid, Bytes b, std::uint32_t wirelen) {
     if (options_.link_header || !decodable(inner)) {
         put(text + ", " + ethertype_text(inner) + (decodable(inner) ? ", " : ", length " + std::to_string(rest)));
         if (!decodable(inner)) return;
-    } else {
-        put(text + ", ");
     }
+    // Without -e tcpdump shows nothing of the tags, only what they carry.
     ethertype_payload(inner, payload, rest);
 }
 

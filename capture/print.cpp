@@ -12,10 +12,10 @@ std::string clock_text(std::int64_t sec, std::int64_t usec, bool date) {
     localtime_r(&t, &tm);
     char s[64];
     if (date)
-        std::snprintf(s, sizeof s, "%04d-%02d-%02d %02d:%02d:%02d.%06lld", tm.tm_year + 1900, tm.tm_mon + 1,
-                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long long)usec);
+        std::snprintf(s, sizeof s, "%04d-%02d-%02d %02d:%02d:%02d.%06u", tm.tm_year + 1900, tm.tm_mon + 1,
+                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, unsigned(usec));
     else
-        std::snprintf(s, sizeof s, "%02d:%02d:%02d.%06lld", tm.tm_hour, tm.tm_min, tm.tm_sec, (long long)usec);
+        std::snprintf(s, sizeof s, "%02d:%02d:%02d.%06u", tm.tm_hour, tm.tm_min, tm.tm_sec, unsigned(usec));
     return s;
 }
 
@@ -84,14 +84,25 @@ std::string Printer::timestamp(std::int64_t sec, std::int64_t usec) {
     std::string s;
     switch (options_.time) {
     case TimeFormat::none: break;
-    case TimeFormat::time_of_day: s = clock_text(sec, usec, false); break;
-    case TimeFormat::date: s = clock_text(sec, usec, true); break;
-    case TimeFormat::epoch: {
-        char b[40];
-        std::snprintf(b, sizeof b, "%lld.%06lld", (long long)sec, (long long)usec);
-        s = b;
+    // libpcap hands a classic pcap's seconds past 2038 over as negative:
+    // tcpdump cannot convert them and says so.
+    case TimeFormat::time_of_day:
+    case TimeFormat::date:
+    case TimeFormat::epoch:
+        if (sec < 0) {
+            s = "[Error converting time]";
+            break;
+        }
+        if (options_.time != TimeFormat::epoch) {
+            s = clock_text(sec, usec, options_.time == TimeFormat::date);
+            break;
+        }
+        {
+            char b[40];
+            std::snprintf(b, sizeof b, "%lld.%06u", (long long)sec, unsigned(usec));
+            s = b;
+        }
         break;
-    }
     case TimeFormat::delta: s = duration_text(now - previous_us_); break;
     case TimeFormat::since_first: s = duration_text(now - first_us_); break;
     }
@@ -101,6 +112,17 @@ std::string Printer::timestamp(std::int64_t sec, std::int64_t usec) {
 
 std::string Printer::format(std::int64_t sec, std::int64_t usec, const std::uint8_t* data, std::uint32_t caplen,
                             std::uint32_t wirelen) {
+    // tcpdump checks the record header before anything else and prints
+    // no time stamp or packet for a bad one (print.c: pretty_print_packet).
+    constexpr std::uint32_t maximum_snaplen = 262144;
+    std::string invalid;
+    auto note = [&](const std::string& s) { invalid += (invalid.empty() ? "[Invalid header: " : ", ") + s; };
+    if (caplen == 0) note("caplen==0");
+    if (wirelen == 0) note("len==0");
+    else if (wirelen < caplen) note("len(" + std::to_string(wirelen) + ") < caplen(" + std::to_string(caplen) + ")");
+    if (caplen > maximum_snaplen) note("caplen(" + std::to_string(caplen) + ") > " + std::to_string(maximum_snaplen));
+    if (wirelen > maximum_snaplen) note("len(" + std::to_string(wirelen) + ") > " + std::to_string(maximum_snaplen));
+    if (!invalid.empty()) return invalid + "]\n";
     Decoded d = decode(dlt_, data, caplen, wirelen, decode_);
     std::string line = timestamp(sec, usec) + d.text;
     std::size_t skip = d.link_length;
