@@ -61,6 +61,7 @@ public:
 
     // decode_link.cpp
     void ethernet(Bytes b, std::uint32_t wirelen);
+    void bsd_loopback(Bytes b, std::uint32_t wirelen);
     void cooked(Bytes b, std::uint32_t wirelen, bool v2);
     void ethertype_payload(std::uint16_t type, Bytes b, std::uint32_t wirelen);
     void vlan(std::uint16_t tpid, Bytes b, std::uint32_t wirelen);
