@@ -1,5 +1,5 @@
-// ICMP and ICMPv6, in tcpdump's words (print-icmp.c, print-icmp6.c): the
-// quoted packet of an error names the destination, as tcpdump prints it.
+// ICMP in tcpdump's words (print-icmp.c): the quoted packet of an error
+// names the destination, and with -v is printed whole.
 #include "capture/decode_internal.hpp"
 
 #include <cstdio>
@@ -147,109 +147,14 @@ void Decoder::icmp(Bytes b, std::uint32_t length, const Endpoints& ends) {
             put(text);
         }
     }
-}
-
-void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
-    if (options_.verbose > 0 && !ends.fragment && b.has(0, length) && b.has(0, 4)) {
-        std::uint16_t computed = transport_checksum(b, length, ends, 58);
-        if (computed == 0) put("[icmp6 sum ok] ");
-        else put("[bad icmp6 cksum " + hex(b.be16(2), 4) + " -> " + hex(checksum_should_be(b.be16(2), computed), 4) + "!] ");
+    // -v: an error's quoted datagram, printed as a packet of its own.
+    bool error = type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+    if (options_.verbose > 0 && error) {
+        put("\n\t");
+        if (!inner.has(2, 2)) return cut("icmp");
+        std::uint32_t quoted = inner.be16(2);
+        ipv4(inner.first(quoted), quoted);
     }
-    put("ICMP6, ");
-    if (!b.has(0, 4)) return cut("icmp6");
-    std::uint8_t type = b.u8(0), code = b.u8(1);
-    Bytes inner = b.from(8);  // the quoted IPv6 packet of an error
-    bool quoted = inner.has(0, 40);
-    std::string dst = ipv6_text(inner, 24), s;
-    switch (type) {
-    case 1:
-        if (!quoted) return put("destination unreachable"), cut("icmp6");
-        switch (code) {
-        case 0: s = "destination unreachable, unreachable route " + dst; break;
-        case 1: s = "destination unreachable,  unreachable prohibited " + dst; break;  // sic, as tcpdump
-        case 2: s = "destination unreachable, beyond scope " + dst + ", source address " + ipv6_text(inner, 8); break;
-        case 3: s = "destination unreachable, unreachable address " + dst; break;
-        case 4:
-            s = "destination unreachable, unreachable port";
-            if (inner.has(40, 4) && (inner.u8(6) == 17 || inner.u8(6) == 6))
-                s += ", " + dst + (inner.u8(6) == 17 ? " udp" : " tcp") + " port " + std::to_string(inner.be16(42));
-            break;
-        default: return put("destination unreachable, unknown unreach code (" + std::to_string(code) + ")");
-        }
-        break;
-    case 2: s = "packet too big, mtu " + std::to_string(b.be32(4)); break;
-    case 3:
-        if (code == 0 && quoted) s = "time exceeded in-transit for " + dst;
-        else if (code == 1) s = "time exceeded in-transit (reassembly)";
-        else s = "time exceeded, unknown code (" + std::to_string(code) + ")";
-        break;
-    case 4: {
-        static const char* const kinds[] = {"erroneous", "next header", "option"};
-        s = "parameter problem, " + (code < 3 ? std::string(kinds[code]) : "code-#" + std::to_string(code)) +
-            " - octet " + std::to_string(b.be32(4));
-        break;
-    }
-    case 128:
-    case 129:
-        if (!b.has(0, 8)) return cut("icmp6");
-        s = std::string(type == 128 ? "echo request" : "echo reply") + ", id " + std::to_string(b.be16(4)) + ", seq " +
-            std::to_string(b.be16(6));
-        break;
-    case 130:
-    case 131:
-    case 132: {
-        static const char* const names[] = {"multicast listener query", "multicast listener report",
-                                            "multicast listener done"};
-        s = names[type - 130];
-        if (type == 130 && length >= 28) {
-            s += " v2";
-            break;
-        }
-        if (!b.has(0, 24)) return put(s), cut("icmp6");
-        // tcpdump prints these without a space (mld6_print).
-        s += "max resp delay: " + std::to_string(b.be16(4)) + " addr: " + ipv6_text(b, 8);
-        break;
-    }
-    case 133: s = "router solicitation"; break;
-    case 134: s = "router advertisement"; break;
-    case 135:
-    case 136:
-        if (!b.has(8, 16)) return put(type == 135 ? "neighbor solicitation " : "neighbor advertisement "), cut("icmp6");
-        s = type == 135 ? "neighbor solicitation, who has " + ipv6_text(b, 8)
-                        : "neighbor advertisement, tgt is " + ipv6_text(b, 8);
-        break;
-    case 137:
-        if (!b.has(8, 32)) return put("redirect "), cut("icmp6");
-        s = "redirect, " + ipv6_text(b, 24) + " to " + ipv6_text(b, 8);
-        break;
-    case 138: s = "router renumbering"; break;
-    case 139: s = "node information query"; break;
-    case 140: s = "node information reply"; break;
-    case 141: s = "inverse neighbor solicitation"; break;
-    case 142: s = "inverse neighbor advertisement"; break;
-    case 143:
-        if (!b.has(0, 8)) return put("multicast listener report v2 "), cut("icmp6");
-        s = "multicast listener report v2, " + std::to_string(b.be16(6)) + " group record(s)";
-        break;
-    case 144:
-    case 146: {
-        char id[16];
-        std::snprintf(id, sizeof id, "0x%04x", b.be16(4));
-        s = std::string(type == 144 ? "ha discovery request" : "mobile router solicitation") + ", id " + id;
-        break;
-    }
-    case 145: s = "ha discovery reply"; break;
-    case 147: s = "mobile router advertisement"; break;
-    case 200: s = "mtrace response"; break;
-    case 201: s = "mtrace request"; break;
-    default: s = "unknown icmp6 type (" + std::to_string(type) + ")"; break;
-    }
-    // Under -v tcpdump prints the length only for the neighbour discovery
-    // messages (and what it cannot name); their details follow it.
-    bool with_length = options_.verbose == 0 || (type >= 133 && type <= 137) || type == 145 || type == 147 ||
-                       s.rfind("unknown icmp6 type", 0) == 0;
-    if (!with_length) return put(s);
-    put(s + ", length " + std::to_string(length));
 }
 
 }  // namespace fcap::capture::detail

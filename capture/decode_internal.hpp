@@ -77,6 +77,7 @@ public:
     void ipv4(Bytes b, std::uint32_t length);
     void ipv6(Bytes b, std::uint32_t length);
     std::string ip_options(Bytes o);
+    std::string ipv6_options(Bytes h);
 
     // decode_transport.cpp: `length` is the transport header and payload
     // as the IP header states it (the capture may hold less).
@@ -104,7 +105,8 @@ public:
     bool udp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length);
     std::uint16_t transport_checksum(Bytes b, std::uint32_t length, const Endpoints& ends, std::uint8_t proto);
     void icmp(Bytes b, std::uint32_t length, const Endpoints& ends);
-    void icmp6(Bytes b, std::uint32_t length, const Endpoints& ends);
+    void icmp6(Bytes b, std::uint32_t length, const Endpoints& ends);  // decode_icmp6.cpp
+    void neighbor_discovery(Bytes b, std::uint32_t length);
 
     void put(std::string_view s) { out_ += s; }
     // tcpdump's nd_print_trunc: " [|tcp]" where the capture ends.

@@ -197,6 +197,35 @@ std::string Decoder::ip_options(Bytes o) {
     return s;
 }
 
+// The options of a hop-by-hop or destination options header under -v,
+// as tcpdump's ip6_opt_print shows them: "(rtalert: 0x0000) (padn)".
+std::string Decoder::ipv6_options(Bytes h) {
+    std::string s;
+    for (std::size_t at = 2; at < h.size();) {
+        std::uint8_t type = h.u8(at);
+        if (type == 0) {
+            s += "(pad1)";
+            ++at;
+            continue;
+        }
+        if (!h.has(at, 2)) return s + "[trunc]";
+        std::size_t len = h.u8(at + 1);
+        if (!h.has(at, 2 + len)) return s + "[trunc]";
+        switch (type) {
+        case 1: s += "(padn)"; break;
+        case 5:
+            s += len == 2 ? "(rtalert: " + hex(h.be16(at + 2), 4) + ") " : "(rtalert: invalid len " + std::to_string(len) + ")";
+            break;
+        case 0xc2:
+            s += len == 4 ? "(jumbo: " + std::to_string(h.be32(at + 2)) + ") " : "(jumbo: invalid len " + std::to_string(len) + ")";
+            break;
+        default: s += "(opt_type " + hex(type, 2) + ": len=" + std::to_string(len) + ")"; break;
+        }
+        at += 2 + len;
+    }
+    return s;
+}
+
 void Decoder::ipv6(Bytes b, std::uint32_t length) {
     DepthGuard guard(*this);
     if (guard.too_deep()) return put("[too deep]");
@@ -241,6 +270,7 @@ void Decoder::ipv6(Bytes b, std::uint32_t length) {
             if (!rest.has(0, 2)) return cut(next == 0 ? "hbhopt" : next == 43 ? "rt6" : "dstopt");
             size = (rest.u8(1) + 1u) * 8;
             put(next == 0 ? "HBH " : next == 43 ? "RT6 " : "DSTOPT ");
+            if (next != 43 && options_.verbose > 0 && rest.has(0, size)) put(ipv6_options(rest.first(size)) + " ");
             break;
         }
         case 44: {
