@@ -190,12 +190,13 @@ void Decoder::bootp(Bytes b, std::uint32_t length) {
     }
     put(", length " + std::to_string(length));
     if (options_.verbose == 0) return;
-    if (!b.has(0, 12)) return cut("bootp");
+    if (!b.has(0, 10)) return cut("bootp");
     if (htype != 1) put(", htype " + std::to_string(htype));
     if (htype != 1 || hlen != 6) put(", hlen " + std::to_string(hlen));
     if (b.u8(3)) put(", hops " + std::to_string(b.u8(3)));
     if (b.be32(4)) put(", xid " + hex(b.be32(4), 1));
     if (b.be16(8)) put(", secs " + std::to_string(b.be16(8)));
+    if (!b.has(10, 2)) return cut("bootp");
     put(std::string(", Flags [") + (b.be16(10) & 0x8000 ? "Broadcast" : "none") + "]");
     if (options_.verbose > 1) put(" (" + hex(b.be16(10), 4) + ")");
     static const char* const fields[] = {"Client-IP", "Your-IP", "Server-IP", "Gateway-IP"};

@@ -35,7 +35,7 @@ std::string lifetime_text(std::uint16_t t) {
 }  // namespace
 
 void Decoder::icmp(Bytes b, std::uint32_t length, const Endpoints& ends) {
-    if (!b.has(0, 4)) return cut("icmp");
+    if (!b.has(0, 2)) return cut("icmp");  // type and code: all some messages need
     std::uint8_t type = b.u8(0), code = b.u8(1);
     std::string s = "ICMP ";
     Bytes inner = b.from(8);

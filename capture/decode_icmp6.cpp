@@ -14,6 +14,7 @@ const char* nd_option_name(std::uint8_t type) {
     case 2: return "destination link-address";
     case 3: return "prefix info";
     case 4: return "redirected header";
+    case 24: return "route info";
     case 5: return "mtu";
     case 7: return "advertisement interval";
     case 8: return "homeagent information";
@@ -106,6 +107,17 @@ void Decoder::neighbor_discovery(Bytes b, std::uint32_t length) {
                 "], valid time " + lifetime(b.be32(at + 4)) + ", pref. time " + lifetime(b.be32(at + 8)));
             break;
         case 5: put(" " + std::to_string(b.be32(at + 4))); break;
+        case 24: {
+            // RFC 4191 route information: a prefix of 0, 8 or 16 bytes.
+            static const char* const preferences[] = {"medium", "high", "reserved", "low"};
+            std::uint8_t prefix[16] = {};
+            std::size_t units = size / 8;
+            if (units < 1 || units > 3) return put(" (invalid)");
+            for (std::size_t i = 0; i < (units - 1) * 8; ++i) prefix[i] = b.u8(at + 8 + i);
+            put(" " + ipv6_text(Bytes(prefix, 16), 0) + "/" + std::to_string(b.u8(at + 2)) + ", pref=" +
+                preferences[(b.u8(at + 3) >> 3) & 3] + ", lifetime=" + lifetime(b.be32(at + 4)));
+            break;
+        }
         case 7: put(" " + std::to_string(b.be32(at + 4)) + "ms"); break;
         case 8: put(" preference " + std::to_string(b.be16(at + 4)) + ", lifetime " + std::to_string(b.be16(at + 6))); break;
         case 31: {
@@ -139,6 +151,7 @@ void Decoder::neighbor_discovery(Bytes b, std::uint32_t length) {
 }
 
 void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
+    if (length < 4) return put("ICMP6, length " + std::to_string(length) + " (invalid)");
     if (options_.verbose > 0 && !ends.fragment && b.has(0, length) && b.has(0, 4)) {
         std::uint16_t computed = transport_checksum(b, length, ends, 58);
         if (computed == 0) put("[icmp6 sum ok] ");
@@ -173,8 +186,8 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
         else s = "time exceeded, unknown code (" + std::to_string(code) + ")";
         break;
     case 4: {
-        static const char* const kinds[] = {"erroneous", "next header", "option"};
-        s = "parameter problem, " + (code < 3 ? std::string(kinds[code]) : "code-#" + std::to_string(code)) +
+        static const char* const kinds[] = {"erroneous", "next header", "option", "incomplete header chain"};
+        s = "parameter problem, " + (code < 4 ? std::string(kinds[code]) : "code-#" + std::to_string(code)) +
             " - octet " + std::to_string(b.be32(4));
         break;
     }

@@ -50,7 +50,9 @@ const char* ethertype_name(std::uint16_t type);    // "IPv4", or nullptr
 const char* ip_protocol_name(std::uint8_t proto);  // "TCP", or nullptr
 // decode_tcp_options.cpp: the options' text and the closing bracket;
 // *cut when the capture ends inside them.
-std::string tcp_options(Bytes o, std::size_t size, std::uint8_t flags, std::uint32_t sack_base, bool* cut);
+// *bad_option when an option does not fit (tcpdump then ends the line).
+std::string tcp_options(Bytes o, std::size_t size, std::uint8_t flags, std::uint32_t sack_base, bool* cut,
+                        bool* bad_option);
 
 class Decoder {
 public:

@@ -166,11 +166,15 @@ void fast_open(Bytes o, std::size_t at, std::size_t len, std::string& s) {
 
 // `o` is the options area as captured, `size` as the header states it;
 // SACK edges are printed less `sack_base`, as the acknowledgement is.
-std::string tcp_options(Bytes o, std::size_t size, std::uint8_t flags, std::uint32_t sack_base, bool* cut) {
+std::string tcp_options(Bytes o, std::size_t size, std::uint8_t flags, std::uint32_t sack_base, bool* cut,
+                        bool* bad_option) {
     std::string s;
     std::size_t at = 0, left = size;
     char separator = 0;
-    auto bad = [&] { return s + "[bad opt]" + (separator ? "]" : ""); };
+    auto bad = [&] {
+        *bad_option = true;
+        return s + "[bad opt]" + (separator ? "]" : "");
+    };
     while (left > 0) {
         if (separator) s += separator;
         if (!o.has(at, 1)) return *cut = true, s;
@@ -186,17 +190,23 @@ std::string tcp_options(Bytes o, std::size_t size, std::uint8_t flags, std::uint
         const char* name = option_name(kind);
         s += name ? name : "unknown-" + std::to_string(kind);
         std::size_t data = 0;
-        // Bail when `n` bytes of data are not there (tcpdump's LENCHECK).
-        auto need = [&](std::size_t n) { return n <= left && o.has(at, n); };
+        // tcpdump's LENCHECK: past the option space is a bad option, past
+        // the capture a truncated packet.
+        bool short_capture = false;
+        auto need = [&](std::size_t n) {
+            if (n > left) return false;
+            if (!o.has(at, n)) return short_capture = true, false;
+            return true;
+        };
         switch (kind) {
         case 2:
             data = 2;
-            if (!need(data)) return bad();
+            if (!need(data)) return short_capture ? (*cut = true, s) : bad();
             s += " " + std::to_string(o.be16(at));
             break;
         case 3:
             data = 1;
-            if (!need(data)) return bad();
+            if (!need(data)) return short_capture ? (*cut = true, s) : bad();
             s += " " + std::to_string(o.u8(at));
             break;
         case 5:
@@ -206,7 +216,7 @@ std::string tcp_options(Bytes o, std::size_t size, std::uint8_t flags, std::uint
             } else {
                 s += " " + std::to_string(data / 8) + " ";
                 for (std::size_t i = 0; i < data; i += 8) {
-                    if (!need(i + 8)) return bad();
+                    if (!need(i + 8)) return short_capture ? (*cut = true, s) : bad();
                     s += "{" + std::to_string(std::uint32_t(o.be32(at + i) - sack_base)) + ":" +
                          std::to_string(std::uint32_t(o.be32(at + i + 4) - sack_base)) + "}";
                 }
@@ -216,42 +226,47 @@ std::string tcp_options(Bytes o, std::size_t size, std::uint8_t flags, std::uint
         case 12:
         case 13:
             data = 4;
-            if (!need(data)) return bad();
+            if (!need(data)) return short_capture ? (*cut = true, s) : bad();
             s += " " + std::to_string(o.be32(at));
             break;
         case 8:
             data = 8;
-            if (!need(data)) return bad();
+            if (!need(data)) return short_capture ? (*cut = true, s) : bad();
             s += " val " + std::to_string(o.be32(at)) + " ecr " + std::to_string(o.be32(at + 4));
             break;
         case 19:
             data = 16;
-            if (!need(data)) return bad();
+            if (!need(data)) return short_capture ? (*cut = true, s) : bad();
             s += " can't check - ";
             for (std::size_t i = 0; i < 16; ++i) s += hex(o.u8(at + i), 2).substr(2);
             break;
+        case 20:
+            data = 2;
+            if (!need(data)) return short_capture ? (*cut = true, s) : bad();
+            s += " cap " + hex(o.u8(at), 2).substr(2) + " id " + std::to_string(o.u8(at + 1));
+            break;
         case 28: {
             data = 2;
-            if (!need(data)) return bad();
+            if (!need(data)) return short_capture ? (*cut = true, s) : bad();
             unsigned v = o.be16(at);
             s += " " + hex(v, 1) + " " + std::to_string(v & 1 ? (v >> 1) * 60 : v >> 1);
             break;
         }
         case 30: {
             data = len - 1;
-            if (!need(data)) return bad();
-            if (!mptcp(Bytes(o.data() + at - 2, data + 2), data + 2, flags, s)) return bad();
+            if (!need(data)) return short_capture ? (*cut = true, s) : bad();
+            if (!mptcp(Bytes(o.data() + at - 2, data + 2), data + 2, flags, s)) return short_capture ? (*cut = true, s) : bad();
             break;
         }
         case 34:
             data = len - 1;
-            if (!need(data)) return bad();
+            if (!need(data)) return short_capture ? (*cut = true, s) : bad();
             s += " ";
             fast_open(o, at, data, s);
             break;
         case 254: {
             data = len - 1;
-            if (!need(data) || data < 2) return bad();
+            if (!need(data) || data < 2) return short_capture ? (*cut = true, s) : bad();
             std::uint16_t magic = o.be16(at);
             s += "-";
             if (magic == 0xf989) s += "tfo", fast_open(o, at + 2, data - 2, s);
@@ -262,7 +277,7 @@ std::string tcp_options(Bytes o, std::size_t size, std::uint8_t flags, std::uint
             data = kind > 1 ? len - 1 : 0;
             if (data) s += " 0x";
             for (std::size_t i = 0; i < data; ++i) {
-                if (!need(i + 1)) return bad();
+                if (!need(i + 1)) return short_capture ? (*cut = true, s) : bad();
                 s += hex(o.u8(at + i), 2).substr(2);
             }
             break;

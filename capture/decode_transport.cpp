@@ -132,15 +132,31 @@ void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     s += ", win " + std::to_string(b.be16(14));
     if (flags & tcp_urg) s += ", urg " + std::to_string(b.be16(18));
     if (header > 20) {
-        bool cut_short = false;
-        s += ", options [" + tcp_options(b.from(20).first(header - 20), header - 20, flags, sack_base, &cut_short);
+        bool cut_short = false, bad_option = false;
+        s += ", options [" +
+             tcp_options(b.from(20).first(header - 20), header - 20, flags, sack_base, &cut_short, &bad_option);
         if (cut_short) return put(s), truncated("tcp");
+        if (bad_option) return put(s);
     }
     put(s + ", length " + std::to_string(payload));
     if (!b.has(0, header)) return truncated("tcp");
     if (payload == 0) return;
-    if ((flags & tcp_rst) && options_.verbose > 0) return;  // tcpdump's RST data form: not yet
-    tcp_payload(b.be16(0), b.be16(2), b.from(header), payload);
+    Bytes data = b.from(header);
+    if ((flags & tcp_rst) && options_.verbose > 0) {
+        // RFC 1122's diagnostic text in a reset, at most 30 bytes of it.
+        put(data.has(0, payload) ? " [RST" : " [!RST");
+        std::uint32_t shown = payload;
+        if (shown > 30) shown = 30, put("+");
+        std::string text = " ";
+        for (std::uint32_t i = 0; i < shown && data.has(i, 1); ++i) {
+            std::uint8_t c = data.u8(i);
+            if (c & 0x80) text += "M-", c &= 0x7f;
+            if (c < 0x20 || c == 0x7f) text += '^', c ^= 0x40;
+            text += char(c);
+        }
+        return put(text + "]");
+    }
+    tcp_payload(b.be16(0), b.be16(2), data, payload);
 }
 
 // The applications tcpdump names by port, after the segment's length.
