@@ -68,6 +68,7 @@ public:
     void ethertype_payload(std::uint16_t type, Bytes b, std::uint32_t wirelen);
     void vlan(std::uint16_t tpid, Bytes b, std::uint32_t wirelen);
     void mpls(Bytes b, std::uint32_t length);
+    void macsec(Bytes b, std::uint32_t length);
     void arp(Bytes b, std::uint32_t length);  // decode_arp.cpp
     void atm_arp(Bytes b, std::uint32_t length);
     void llc(Bytes b, std::uint32_t length);
@@ -135,6 +136,7 @@ private:
     const DecodeOptions& options_;
     std::size_t link_length_ = 0;
     bool whole_dump_ = false;
+    std::string macsec_addresses_;  // the Ethernet addresses, for MACsec's line without -e
     int depth_ = 0;  // nested encapsulations (tags, labels): bounded
     friend struct DepthGuard;
 };

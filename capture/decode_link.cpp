@@ -54,6 +54,7 @@ const char* ethertype_name(std::uint16_t type) {
     case 0x9000: return "Loopback";
     case 0x8808: return "MAC control";
     case 0x88f7: return "PTP";
+    case 0x88e5: return "802.1AE MACsec";
     case 0x893a: return "IEEE1905.1";
     case 0x22f0: return "AVTP";
     default: return nullptr;
@@ -65,7 +66,7 @@ namespace {
 bool decodable(std::uint16_t type) {
     switch (type) {
     case 0x0800: case 0x86dd: case 0x0806: case 0x8035: case 0x8100: case 0x88a8: case 0x9100: case 0x9200:
-    case 0x8847: case 0x8848: return true;
+    case 0x8847: case 0x8848: case 0x88e5: return true;
     default: return false;
     }
 }
@@ -137,6 +138,7 @@ void Decoder::ethernet(Bytes b, std::uint32_t wirelen) {
     link_length_ = 14;
     std::uint16_t type = b.be16(12);
     std::string addresses = mac_text(b, 6) + " > " + mac_text(b, 0);
+    macsec_addresses_ = addresses;
     std::string length = ", length " + std::to_string(wirelen);
     Bytes payload = b.from(14);
     if (type < 0x600) {  // an 802.3 length field: LLC follows
@@ -217,6 +219,7 @@ void Decoder::ethertype_payload(std::uint16_t type, Bytes b, std::uint32_t wirel
     case 0x9200: return vlan(type, b, wirelen);
     case 0x8847:
     case 0x8848: return mpls(b, wirelen);
+    case 0x88e5: return macsec(b, wirelen);
     default:
         if (!options_.suppress_default_print) raw_dump(b);
     }
@@ -242,6 +245,60 @@ void Decoder::vlan(std::uint16_t tpid, Bytes b, std::uint32_t wirelen) {
     }
     // Without -e tcpdump shows nothing of the tags, only what they carry.
     ethertype_payload(inner, payload, rest);
+}
+
+// IEEE 802.1AE (tcpdump: print-macsec.c): the SecTAG shows under -e; an
+// integrity-only frame goes on with its EtherType, less the ICV; an
+// encrypted or changed one is dumped.
+void Decoder::macsec(Bytes b, std::uint32_t length) {
+    // tcpdump counts a cut MACsec frame as all header: -x shows nothing.
+    auto cut_short = [&] {
+        truncated("macsec");
+        link_length_ = std::size_t(-1) / 2;
+    };
+    if (!b.has(0, 1)) return cut_short();
+    std::uint8_t tci = b.u8(0);
+    if (tci & 0x80) return put(" (invalid)");
+    std::size_t tag = tci & 0x20 ? 14 : 6;  // TCI/AN, SL, PN and perhaps the SCI
+    if (!b.has(0, tag)) return cut_short();
+    std::size_t short_length = b.u8(1) & 0x3f;
+    std::string text = "an " + std::to_string(tci & 3) + ", pn " + std::to_string(b.be32(2)) + ", flags ";
+    std::string flags;
+    for (auto [bit, name] : {std::pair{0x08, "E"}, {0x04, "C"}, {0x40, "S"}, {0x10, "B"}, {0x20, "I"}})
+        if (tci & bit) flags += name;
+    text += flags.empty() ? "none" : flags;
+    if (short_length) text += ", sl " + std::to_string(short_length);
+    if (tci & 0x20) {
+        char sci[24];
+        std::snprintf(sci, sizeof sci, "%08x%08x", b.be32(6), b.be32(10));
+        text += std::string(", sci ") + sci;
+    }
+    text += ", ";
+    if (options_.link_header) put(text);
+    link_length_ += tag;
+    Bytes payload = b.from(tag);
+    std::uint32_t rest = length > tag ? length - std::uint32_t(tag) : 0;
+    if (tci & 0x0c) {
+        if (!options_.link_header) {
+            // The addresses were not printed: tcpdump adds them here.
+            put(macsec_addresses_ + " 802.1AE MACsec, " + text);
+        }
+        if (!options_.suppress_default_print) raw_dump(payload);
+        return;
+    }
+    if (short_length) {
+        if (short_length + 16 > rest) return cut_short();
+        rest = std::uint32_t(short_length);
+    } else {
+        if (rest < 16) return cut_short();
+        rest -= 16;
+    }
+    payload = payload.first(rest);
+    if (!payload.has(0, 2)) return cut_short();
+    std::uint16_t type = payload.be16(0);
+    link_length_ += 2;
+    if (options_.link_header) put(ethertype_text(type) + ", ");
+    ethertype_payload(type, payload.from(2), rest - 2);
 }
 
 void Decoder::mpls(Bytes b, std::uint32_t length) {
