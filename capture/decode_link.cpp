@@ -297,6 +297,12 @@ void Decoder::macsec(Bytes b, std::uint32_t length) {
     if (!payload.has(0, 2)) return cut_short();
     std::uint16_t type = payload.be16(0);
     link_length_ += 2;
+    if (type < 0x600) {  // a length: 802.2 LLC follows
+        if (options_.link_header) put("802.3");
+        Bytes llc_bytes = payload.from(2).first(type);
+        if (!llc_bytes.has(0, 3)) return cut("llc");
+        return llc(llc_bytes, type);
+    }
     if (options_.link_header) put(ethertype_text(type) + ", ");
     ethertype_payload(type, payload.from(2), rest - 2);
 }
