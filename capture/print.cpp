@@ -1,6 +1,7 @@
 #include "capture/print.hpp"
 
 #include <ctime>
+#include <utility>
 
 namespace fcap::capture {
 
@@ -19,13 +20,17 @@ std::string clock_text(std::int64_t sec, std::int64_t usec, bool date) {
     return s;
 }
 
-// tcpdump's -ttt and -ttttt: a duration as HH:MM:SS.uuuuuu.
-std::string duration_text(std::int64_t us) {
-    if (us < 0) us = 0;  // clocks step back; tcpdump prints a negative sign, we print zero
-    std::int64_t s = us / 1000000;
-    char out[48];
-    std::snprintf(out, sizeof out, "%02lld:%02lld:%02lld.%06lld", (long long)(s / 3600), (long long)(s / 60 % 60),
-                  (long long)(s % 60), (long long)(us % 1000000));
+// tcpdump's -ttt and -ttttt: the difference of two time stamps as
+// HH:MM:SS.uuuuuu after its sign (a space when not negative), computed
+// field by field as tcpdump's netdissect_timevalsub does.
+std::string duration_text(std::int64_t sec, std::int64_t usec, std::int64_t ref_sec, std::int64_t ref_usec) {
+    bool negative = sec < ref_sec || (sec == ref_sec && usec < ref_usec);
+    if (negative) std::swap(sec, ref_sec), std::swap(usec, ref_usec);
+    std::int64_t s = sec - ref_sec, u = usec - ref_usec;
+    if (u < 0) u += 1000000, --s;
+    char out[64];
+    std::snprintf(out, sizeof out, "%c%02lld:%02lld:%02lld.%06u", negative ? '-' : ' ', (long long)(s / 3600 % 24),
+                  (long long)(s / 60 % 60), (long long)(s % 60), unsigned(u));
     return out;
 }
 
@@ -77,10 +82,10 @@ Printer::Printer(std::FILE* out, int dlt, const Options& options) : out_(out), d
 }
 
 std::string Printer::timestamp(std::int64_t sec, std::int64_t usec) {
-    std::int64_t now = sec * 1000000 + usec;
     if (!have_first_) {
         have_first_ = true;
-        first_us_ = previous_us_ = now;
+        first_sec_ = previous_sec_ = sec;
+        first_usec_ = previous_usec_ = usec;
     }
     std::string s;
     switch (options_.time) {
@@ -104,10 +109,11 @@ std::string Printer::timestamp(std::int64_t sec, std::int64_t usec) {
             s = b;
         }
         break;
-    case TimeFormat::delta: s = duration_text(now - previous_us_); break;
-    case TimeFormat::since_first: s = duration_text(now - first_us_); break;
+    case TimeFormat::delta: s = duration_text(sec, usec, previous_sec_, previous_usec_); break;
+    case TimeFormat::since_first: s = duration_text(sec, usec, first_sec_, first_usec_); break;
     }
-    previous_us_ = now;
+    previous_sec_ = sec;
+    previous_usec_ = usec;
     return s.empty() ? s : s + " ";
 }
 
