@@ -51,6 +51,83 @@ std::string flag_names(std::uint32_t value, std::initializer_list<std::pair<std:
 
 }  // namespace
 
+// RFC 4620 node information, which tcpdump names after KAME's
+// "who-are-you" messages: the query type, flags and subject.
+std::string Decoder::node_information(Bytes b, std::uint32_t length) {
+    std::uint8_t type = b.u8(0), code = b.u8(1);
+    std::string s = type == 139 ? "who-are-you request" : "who-are-you reply";
+    std::size_t size = length < b.size() ? length : b.size();
+    bool verbose = options_.verbose > 0;
+    auto address_flags = [&](unsigned f, bool reply) {
+        std::string t;
+        if (f & 0x40) t += "a";
+        if (f & 0x20) t += "G";
+        if (f & 0x10) t += "S";
+        if (f & 0x08) t += "L";
+        if (f & 0x04) t += "C";
+        if (f & 0x02) t += "A";
+        if (reply && (f & 0x01)) t += "T";
+        return " [" + t + "]";
+    };
+    if (type == 139) {
+        if (length == 12) return s + " who-are-you request";
+        s += " node information query";
+        if (!b.has(0, 16)) return s;
+        unsigned qtype = b.be16(4), flags = b.be16(6);
+        s += " (";
+        switch (qtype) {
+        case 0: s += "noop"; break;
+        case 1: s += "supported qtypes"; break;
+        case 2: s += "DNS name"; break;
+        case 3:
+            s += "node addresses";
+            if (flags) s += address_flags(flags, false);
+            break;
+        default: s += "unknown"; break;
+        }
+        if (qtype == 0 || qtype == 1) return s + (size != 16 && verbose ? ", invalid len" : "") + ")";
+        if (size == 16) return s + ", 03 draft)";
+        if (code == 0) {
+            if (b.has(16, 16)) {
+                if (size != 32) s += verbose ? ", invalid subject len" : "";
+                else s += ", subject=" + ipv6_text(b, 16);
+            }
+        } else if (code == 1) {
+            s += ", subject=DNS name";
+        } else if (code == 2) {
+            if (b.has(16, 4)) {
+                if (size != 20) s += verbose ? ", invalid subject len" : "";
+                else s += ", subject=" + ipv4_text(b, 16);
+            }
+        } else {
+            s += ", unknown subject";
+        }
+        return s + ")";
+    }
+    s += " node information reply";
+    if (!b.has(0, 16)) return s;
+    s += " (";
+    bool comma = false;
+    if (code == 0 && verbose) s += "success", comma = true;
+    if (code == 1 || code == 2) {
+        s += code == 1 ? "refused" : "unknown";
+        comma = true;
+        if (size != 16 && verbose) s += ", invalid length";
+    }
+    if (code != 0) return s + ")";
+    unsigned qtype = b.be16(4), flags = b.be16(6);
+    if (comma) s += ", ";
+    if (qtype == 3) {
+        s += "node addresses";
+        for (std::size_t i = 16; i + 20 <= size; i += 20)
+            s += " " + ipv6_text(b, i + 4) + "(" + std::to_string(b.be32(i)) + ")";
+        if (flags) s += address_flags(flags, true);
+    } else {
+        s += qtype == 0 ? "noop" : qtype == 1 ? "supported qtypes" : qtype == 2 ? "DNS name" : "unknown";
+    }
+    return s + ")";
+}
+
 // Router and neighbour solicitations and advertisements (RFC 4861).
 void Decoder::neighbor_discovery(Bytes b, std::uint32_t length) {
     std::uint8_t type = b.u8(0);
@@ -248,8 +325,8 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
         s = "redirect, " + ipv6_text(b, 24) + " to " + ipv6_text(b, 8);
         break;
     case 138: s = "router renumbering"; break;
-    case 139: s = "node information query"; break;
-    case 140: s = "node information reply"; break;
+    case 139:
+    case 140: s = node_information(b, length); break;
     case 141: s = "inverse neighbor solicitation"; break;
     case 142: s = "inverse neighbor advertisement"; break;
     case 143:
@@ -297,6 +374,9 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
                        s.rfind("unknown icmp6 type", 0) == 0;
     if (!with_length) return put(s);
     put(s + ", length " + std::to_string(length));
+    // tcpdump shows the bytes of a type it cannot name (print_unknown_data).
+    if (s.rfind("unknown icmp6 type", 0) == 0 && options_.verbose <= 1)
+        put(hex_lines(b, 0, length < b.size() ? length : b.size(), "\n\t"));
 }
 
 }  // namespace fcap::capture::detail

@@ -110,6 +110,7 @@ public:
     void icmp(Bytes b, std::uint32_t length, const Endpoints& ends);
     void icmp6(Bytes b, std::uint32_t length, const Endpoints& ends);  // decode_icmp6.cpp
     void neighbor_discovery(Bytes b, std::uint32_t length);
+    std::string node_information(Bytes b, std::uint32_t length);
 
     void put(std::string_view s) { out_ += s; }
     // tcpdump's nd_print_trunc: " [|tcp]" where the capture ends.
