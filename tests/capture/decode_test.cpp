@@ -142,7 +142,8 @@ TEST(Decode, MatchesTcpdumpWording) {
                 it->second.find("node information") != std::string::npos)
                 continue;
             std::string ours = printer.format(p.sec, p.usec, p.data.data(), p.caplen, p.wirelen);
-            ours = std::regex_replace(ours.substr(0, ours.size() - 1), vlan_prefix, "");
+            // The packet's first line only: the listing holds no continuation lines.
+            ours = std::regex_replace(ours.substr(0, ours.find('\n')), vlan_prefix, "");
             EXPECT_EQ(ours, it->second) << file << " packet " << i + 1;
             ++compared;
         }
