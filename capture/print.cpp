@@ -122,6 +122,13 @@ std::string Printer::format(std::int64_t sec, std::int64_t usec, const std::uint
     // tcpdump checks the record header before anything else and prints
     // no time stamp or packet for a bad one (print.c: pretty_print_packet).
     constexpr std::uint32_t maximum_snaplen = 262144;
+    // -#: tcpdump numbers every packet first, even one it calls invalid.
+    std::string number;
+    if (options_.number) {
+        char b[24];
+        std::snprintf(b, sizeof b, "%5lu  ", ++packets_);
+        number = b;
+    }
     std::string invalid;
     auto note = [&](const std::string& s) { invalid += (invalid.empty() ? "[Invalid header: " : ", ") + s; };
     if (caplen == 0) note("caplen==0");
@@ -129,9 +136,9 @@ std::string Printer::format(std::int64_t sec, std::int64_t usec, const std::uint
     else if (wirelen < caplen) note("len(" + std::to_string(wirelen) + ") < caplen(" + std::to_string(caplen) + ")");
     if (caplen > maximum_snaplen) note("caplen(" + std::to_string(caplen) + ") > " + std::to_string(maximum_snaplen));
     if (wirelen > maximum_snaplen) note("len(" + std::to_string(wirelen) + ") > " + std::to_string(maximum_snaplen));
-    if (!invalid.empty()) return invalid + "]\n";
+    if (!invalid.empty()) return number + invalid + "]\n";
     Decoded d = decode(dlt_, data, caplen, wirelen, decode_);
-    std::string line = timestamp(sec, usec) + d.text;
+    std::string line = number + timestamp(sec, usec) + d.text;
     std::size_t skip = d.link_length;
     if (options_.hex_ascii > 0) {
         std::size_t from = options_.hex_ascii > 1 ? 0 : skip;

@@ -147,8 +147,14 @@ int run_offline(const Options& options) {
     const u_char* data;
     int status = 0;
     bool more = true;
+    unsigned long matched = 0;
     while (more && !signals.requested() && (status = pcap_next_ex(p, &h, &data)) == 1) {
         if (filter && pcap_offline_filter(&program, h, data) == 0) continue;
+        ++matched;
+        if (options.count_only) {
+            more = options.count < 0 || std::int64_t(matched) < options.count;
+            continue;
+        }
         more = output.take(h->ts.tv_sec, h->ts.tv_usec, data, h->caplen, h->len);
     }
     int exit_status = 0;
@@ -159,6 +165,8 @@ int run_offline(const Options& options) {
         std::cerr << "fcap: error: " << options.read_file << ": " << pcap_geterr(p) << "\n";
         exit_status = 1;
     }
+    // --count: tcpdump's one line, on standard output.
+    if (options.count_only) std::printf("%lu packet%s\n", matched, matched == 1 ? "" : "s");
     if (std::string e = output.finish(); !e.empty()) {
         std::cerr << "fcap: error: " << e << "\n";
         exit_status = 1;
