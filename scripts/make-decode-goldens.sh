@@ -16,13 +16,14 @@ set -eu
 tcpdump=${1:-tcpdump}
 out=tests/capture/golden/tcpdump
 [ -d tests/pcaps ] || { echo "run from the top of the checkout" >&2; exit 1; }
-rm -rf "$out"
+# README.md and FLOORS (the test's record of fcap's progress) are kept.
+rm -rf "$out/bad" "$out"/*.out "$out/VERSION"
 mkdir -p "$out/bad"
 "$tcpdump" --version 2>&1 | head -2 > "$out/VERSION"
 
 for pcap in tests/pcaps/*.pcap; do
     name=$(basename "$pcap")
-    for flags in "-n" "-n -e" "-n -v" "-n -x" "-n -X" "-q -n" "-n -tttt"; do
+    for flags in "-n" "-n -e" "-n -v" "-n -x" "-n -X" "-q -n" "-n -tttt" "-# -n" "--count"; do
         slug=$(printf '%s' "$flags" | tr ' ' '_')
         # shellcheck disable=SC2086  # the flags are words
         TZ=UTC "$tcpdump" -r "$pcap" $flags > "$out/$name.$slug.out" 2>/dev/null || true
