@@ -47,6 +47,7 @@ std::uint16_t ones_fold(std::uint32_t sum);
 // right, from the field and the computed complement.
 std::uint16_t checksum_should_be(std::uint16_t field, std::uint16_t computed);
 const char* ethertype_name(std::uint16_t type);    // "IPv4", or nullptr
+std::string ethertype_text(std::uint16_t type);    // "ethertype IPv4 (0x0800)"
 const char* ip_protocol_name(std::uint8_t proto);  // "TCP", or nullptr
 // decode_tcp_options.cpp: the options' text and the closing bracket;
 // *cut when the capture ends inside them.
@@ -63,12 +64,12 @@ public:
 
     // decode_link.cpp
     void ethernet(Bytes b, std::uint32_t wirelen);
-    void bsd_loopback(Bytes b, std::uint32_t wirelen);
+    void bsd_loopback(Bytes b, std::uint32_t wirelen);  // decode_null.cpp
     void cooked(Bytes b, std::uint32_t wirelen, bool v2);
     void ethertype_payload(std::uint16_t type, Bytes b, std::uint32_t wirelen);
     void vlan(std::uint16_t tpid, Bytes b, std::uint32_t wirelen);
     void mpls(Bytes b, std::uint32_t length);
-    void macsec(Bytes b, std::uint32_t length);
+    void macsec(Bytes b, std::uint32_t length);  // decode_macsec.cpp
     void arp(Bytes b, std::uint32_t length);  // decode_arp.cpp
     void atm_arp(Bytes b, std::uint32_t length);
     void llc(Bytes b, std::uint32_t length);

@@ -61,6 +61,11 @@ const char* ethertype_name(std::uint16_t type) {
     }
 }
 
+std::string ethertype_text(std::uint16_t type) {
+    const char* name = ethertype_name(type);
+    return std::string("ethertype ") + (name ? name : "Unknown") + " (" + hex(type, 4) + ")";
+}
+
 namespace {
 
 bool decodable(std::uint16_t type) {
@@ -69,11 +74,6 @@ bool decodable(std::uint16_t type) {
     case 0x8847: case 0x8848: case 0x88e5: return true;
     default: return false;
     }
-}
-
-std::string ethertype_text(std::uint16_t type) {
-    const char* name = ethertype_name(type);
-    return std::string("ethertype ") + (name ? name : "Unknown") + " (" + hex(type, 4) + ")";
 }
 
 const char* pkttype_name(std::uint16_t t) {
@@ -105,32 +105,6 @@ void Decoder::link(int dlt, Bytes b, std::uint32_t wirelen) {
         // tcpdump's unsupported_if_print: the bytes, whatever -x says.
         return raw_dump(b);
     }
-}
-
-// BSD loopback (DLT_NULL, DLT_LOOP): a 4-byte address family in the
-// writer's byte order (tcpdump: print-null.c).
-void Decoder::bsd_loopback(Bytes b, std::uint32_t wirelen) {
-    if (!b.has(0, 4)) {
-        link_length_ = b.size();
-        return truncated("null");
-    }
-    link_length_ = 4;
-    std::uint32_t family = std::uint32_t(b.u8(0)) | std::uint32_t(b.u8(1)) << 8 | std::uint32_t(b.u8(2)) << 16 |
-                           std::uint32_t(b.u8(3)) << 24;
-    if (family & 0xffff0000) family = __builtin_bswap32(family);
-    auto header = [&](std::uint32_t length) {
-        const char* name = family == 2 ? "IPv4" : family == 7 ? "OSI" : family == 16 ? "Appletalk" : family == 23 ? "IPX"
-                         : family == 24 || family == 28 || family == 30 ? "IPv6" : nullptr;
-        if (options_.quiet) put(name ? std::string(name) : "Unknown AF " + std::to_string(family));
-        else put("AF " + std::string(name ? name : "Unknown") + " (" + std::to_string(family) + ")");
-        put(", length " + std::to_string(length) + ": ");
-    };
-    if (options_.link_header) header(wirelen);
-    std::uint32_t rest = wirelen > 4 ? wirelen - 4 : 0;
-    if (family == 2) return ipv4(b.from(4), rest);
-    if (family == 24 || family == 28 || family == 30) return ipv6(b.from(4), rest);
-    if (!options_.link_header) header(wirelen);
-    if (!options_.suppress_default_print) raw_dump(b.from(4));
 }
 
 void Decoder::ethernet(Bytes b, std::uint32_t wirelen) {
@@ -245,66 +219,6 @@ void Decoder::vlan(std::uint16_t tpid, Bytes b, std::uint32_t wirelen) {
     }
     // Without -e tcpdump shows nothing of the tags, only what they carry.
     ethertype_payload(inner, payload, rest);
-}
-
-// IEEE 802.1AE (tcpdump: print-macsec.c): the SecTAG shows under -e; an
-// integrity-only frame goes on with its EtherType, less the ICV; an
-// encrypted or changed one is dumped.
-void Decoder::macsec(Bytes b, std::uint32_t length) {
-    // tcpdump counts a cut MACsec frame as all header: -x shows nothing.
-    auto cut_short = [&] {
-        truncated("macsec");
-        link_length_ = std::size_t(-1) / 2;
-    };
-    if (!b.has(0, 1)) return cut_short();
-    std::uint8_t tci = b.u8(0);
-    if (tci & 0x80) return put(" (invalid)");
-    std::size_t tag = tci & 0x20 ? 14 : 6;  // TCI/AN, SL, PN and perhaps the SCI
-    if (!b.has(0, tag)) return cut_short();
-    std::size_t short_length = b.u8(1) & 0x3f;
-    std::string text = "an " + std::to_string(tci & 3) + ", pn " + std::to_string(b.be32(2)) + ", flags ";
-    std::string flags;
-    for (auto [bit, name] : {std::pair{0x08, "E"}, {0x04, "C"}, {0x40, "S"}, {0x10, "B"}, {0x20, "I"}})
-        if (tci & bit) flags += name;
-    text += flags.empty() ? "none" : flags;
-    if (short_length) text += ", sl " + std::to_string(short_length);
-    if (tci & 0x20) {
-        char sci[24];
-        std::snprintf(sci, sizeof sci, "%08x%08x", b.be32(6), b.be32(10));
-        text += std::string(", sci ") + sci;
-    }
-    text += ", ";
-    if (options_.link_header) put(text);
-    link_length_ += tag;
-    Bytes payload = b.from(tag);
-    std::uint32_t rest = length > tag ? length - std::uint32_t(tag) : 0;
-    if (tci & 0x0c) {
-        if (!options_.link_header) {
-            // The addresses were not printed: tcpdump adds them here.
-            put(macsec_addresses_ + " 802.1AE MACsec, " + text);
-        }
-        if (!options_.suppress_default_print) raw_dump(payload);
-        return;
-    }
-    if (short_length) {
-        if (short_length + 16 > rest) return cut_short();
-        rest = std::uint32_t(short_length);
-    } else {
-        if (rest < 16) return cut_short();
-        rest -= 16;
-    }
-    payload = payload.first(rest);
-    if (!payload.has(0, 2)) return cut_short();
-    std::uint16_t type = payload.be16(0);
-    link_length_ += 2;
-    if (type < 0x600) {  // a length: 802.2 LLC follows
-        if (options_.link_header) put("802.3");
-        Bytes llc_bytes = payload.from(2).first(type);
-        if (!llc_bytes.has(0, 3)) return cut("llc");
-        return llc(llc_bytes, type);
-    }
-    if (options_.link_header) put(ethertype_text(type) + ", ");
-    ethertype_payload(type, payload.from(2), rest - 2);
 }
 
 void Decoder::mpls(Bytes b, std::uint32_t length) {
