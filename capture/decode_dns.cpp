@@ -315,7 +315,7 @@ void Decoder::dns(Bytes b, std::uint32_t length, bool over_tcp, bool mdns) {
     if (over_tcp) {
         if (length < 2) return put(" [DNS over TCP: length " + std::to_string(length) + " < 2] (invalid)");
         length -= 2;
-        if (!b.has(0, 2)) return cut("domain");
+        if (!b.has(0, 2)) return truncated("domain");
         if (b.be16(0) != length)
             return put(" [prefix length(" + std::to_string(b.be16(0)) + ") != length(" + std::to_string(length) +
                        ")] (invalid)");
@@ -323,7 +323,7 @@ void Decoder::dns(Bytes b, std::uint32_t length, bool over_tcp, bool mdns) {
         put(" ");
     }
     if (length < 12) return put("domain [length " + std::to_string(length) + " < 12] (invalid)");
-    if (!b.has(0, 12)) return cut("domain");
+    if (!b.has(0, 12)) return truncated("domain");
     b = b.first(length);
     Message m(b);
     std::uint16_t id = b.be16(0), flags = b.be16(2);
@@ -375,15 +375,15 @@ void Decoder::dns(Bytes b, std::uint32_t length, bool over_tcp, bool mdns) {
         for (unsigned i = 0; i < qd; ++i) {
             if (i) s += ",";
             at = m.skip_name(at);
-            if (!at) return put(s), cut("domain");
+            if (!at) return put(s), truncated("domain");
             at += 4;
         }
         s += " " + std::to_string(an) + "/" + std::to_string(ns) + "/" + std::to_string(ar);
         for (unsigned i = 0; i < an; ++i) {
-            if (i && at >= b.size()) return put(s), cut("domain");
+            if (i && at >= b.size()) return put(s), truncated("domain");
             if (i) s += ",";
             at = m.record(at, s, mdns, options_.verbose);
-            if (!at) return put(s), cut("domain");
+            if (!at) return put(s), truncated("domain");
         }
     } else {
         s = std::to_string(id) + ops[opcode] + (flags & 0x0100 ? "+" : "") + (flags & 0x0010 ? "%" : "");
@@ -399,9 +399,9 @@ void Decoder::dns(Bytes b, std::uint32_t length, bool over_tcp, bool mdns) {
         if (ar) s += " [" + std::to_string(ar) + "au]";
         std::size_t at = 12;
         for (unsigned i = 0; i < qd; ++i) {
-            if (i && at >= b.size()) return put(s), cut("domain");
+            if (i && at >= b.size()) return put(s), truncated("domain");
             at = m.question(at, s, mdns);
-            if (!at) return put(s), cut("domain");
+            if (!at) return put(s), truncated("domain");
         }
     }
     put(s + " (" + std::to_string(length) + ")");

@@ -247,6 +247,11 @@ void Decoder::raw_dump(Bytes b) { put(hex_dump(b.data(), b.size(), true)); }
 void Decoder::llc(Bytes b, std::uint32_t length) {
     if (!b.has(0, 3)) return put("LLC "), cut("llc");
     std::uint8_t dsap = b.u8(0), ssap = b.u8(1), control = b.u8(2);
+    // tcpdump counts the LLC header (and a SNAP header) as link layer:
+    // -x starts after it.  Unnumbered frames have a 1-byte control field.
+    bool unnumbered = (control & 3) == 3;
+    bool snap = dsap == 0xaa && ssap == 0xaa && unnumbered && b.has(0, 8);
+    link_length_ += snap ? 8 : unnumbered ? 3 : 4;
     if (dsap == 0xaa && ssap == 0xaa && b.has(0, 8)) {
         std::uint32_t oui = b.be32(2) & 0xffffff;
         std::uint16_t type = b.be16(6);
