@@ -1,10 +1,14 @@
-// The packet decoder: one line per packet, in the words tcpdump users read
+// The packet decoder: the text tcpdump 4.99 prints for a packet
 // ("IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [S], seq 1000, win 65535,
-// length 0").  Ethernet (with -e), 802.1Q/802.1ad, MPLS, ARP, IPv4, IPv6,
-// TCP, UDP, ICMP and ICMPv6 are decoded; anything else is named for what it
-// is ("ethertype Unknown (0x88b5)", "ip-proto-253"); a packet cut short is
-// marked where it ends ("[|tcp]") and a malformed one says so.  It never
-// reads past the captured bytes, whatever they hold (tests/fuzz).
+// length 0"), held to tcpdump's own output (tests/capture/golden/tcpdump).
+// Ethernet (with -e), Linux cooked v1/v2, BSD loopback, raw IP, 802.1Q/ad,
+// MACsec, MPLS, LLC/SNAP, ARP, IPv4 (-v's two lines and checksums), IPv6,
+// TCP (options, MPTCP), UDP, ICMP, ICMPv6 (neighbour discovery, MLD, node
+// information), DNS, BOOTP/DHCP, NTP and the HTTP/FTP/SMTP/SSH first lines
+// are decoded; other link types get tcpdump's hex fallback, other payloads
+// are named as tcpdump names them.  A packet cut short is marked where it
+// ends (" [|tcp]"), as tcpdump marks it.  It never reads past the captured
+// bytes, whatever they hold (tests/fuzz/decode_fuzz.cpp).
 #pragma once
 
 #include <cstddef>
@@ -35,6 +39,7 @@ struct DecodeOptions {
     bool port_names = true;    // without -n: well-known port numbers by name
     bool quiet = false;        // -q: less protocol detail
     int verbose = 0;           // -v: IP header fields
+    bool suppress_default_print = false;  // -x/-X/-A: no hex of undecoded payloads (the dump has them)
     TcpConversations* conversations = nullptr;  // relative TCP numbers; null: absolute (-S)
 };
 

@@ -39,8 +39,21 @@ std::string mac_text(Bytes b, std::size_t at);  // 00:11:22:33:44:55
 std::string ipv4_text(Bytes b, std::size_t at);
 std::string ipv6_text(Bytes b, std::size_t at);
 std::string hex(std::uint32_t value, int digits);  // 0x0800
+// The Internet checksum's 16-bit one's complement sum (RFC 1071), not yet
+// complemented, of `length` bytes from `at`; `sum` carries a partial one.
+std::uint32_t ones_sum(Bytes b, std::size_t at, std::size_t length, std::uint32_t sum = 0);
+std::uint16_t ones_fold(std::uint32_t sum);
+// tcpdump's in_cksum_shouldbe: the checksum field that would make the sum
+// right, from the field and the computed complement.
+std::uint16_t checksum_should_be(std::uint16_t field, std::uint16_t computed);
 const char* ethertype_name(std::uint16_t type);    // "IPv4", or nullptr
+std::string ethertype_text(std::uint16_t type);    // "ethertype IPv4 (0x0800)"
 const char* ip_protocol_name(std::uint8_t proto);  // "TCP", or nullptr
+// decode_tcp_options.cpp: the options' text and the closing bracket;
+// *cut when the capture ends inside them.
+// *bad_option when an option does not fit (tcpdump then ends the line).
+std::string tcp_options(Bytes o, std::size_t size, std::uint8_t flags, std::uint32_t sack_base, bool* cut,
+                        bool* bad_option);
 
 class Decoder {
 public:
@@ -51,37 +64,72 @@ public:
 
     // decode_link.cpp
     void ethernet(Bytes b, std::uint32_t wirelen);
+    void bsd_loopback(Bytes b, std::uint32_t wirelen);  // decode_null.cpp
     void cooked(Bytes b, std::uint32_t wirelen, bool v2);
     void ethertype_payload(std::uint16_t type, Bytes b, std::uint32_t wirelen);
     void vlan(std::uint16_t tpid, Bytes b, std::uint32_t wirelen);
-    void mpls(Bytes b);
-    void arp(Bytes b, std::uint32_t wirelen);
+    void mpls(Bytes b, std::uint32_t length);
+    void macsec(Bytes b, std::uint32_t length);  // decode_macsec.cpp
+    void arp(Bytes b, std::uint32_t length);  // decode_arp.cpp
+    void atm_arp(Bytes b, std::uint32_t length);
     void llc(Bytes b, std::uint32_t length);
 
     // decode_ip.cpp
-    void ip_by_version(Bytes b);
-    void ipv4(Bytes b);
-    void ipv6(Bytes b);
+    // `length` is what the layer below carries (the wire's, not the
+    // capture's): less than the IP header's total, tcpdump says so.
+    void ip_by_version(Bytes b, std::uint32_t length);
+    void ipv4(Bytes b, std::uint32_t length);
+    void ipv6(Bytes b, std::uint32_t length);
+    std::string ip_options(Bytes o);
+    std::string ipv6_options(Bytes h);
 
     // decode_transport.cpp: `length` is the transport header and payload
     // as the IP header states it (the capture may hold less).
     struct Endpoints {
         std::string src, dst;
+        bool shown = false;          // already printed (before IPv6 extension headers)
+        bool v6 = false;
+        bool fragment = false;       // part of a fragmented datagram: no checksum
+        std::uint32_t address_sum = 0;  // the pseudo-header's addresses, summed
     };
-    void transport(std::uint8_t proto, Bytes b, std::uint32_t length, const Endpoints& ends, bool v6);
+    void transport(std::uint8_t proto, Bytes b, std::uint32_t length, const Endpoints& ends);
     void tcp(Bytes b, std::uint32_t length, const Endpoints& ends);
     // Makes seq and ack relative, as tcpdump; returns what SACK edges lose.
     std::uint32_t relative_numbers(Bytes b, const Endpoints& ends, std::uint32_t& seq, std::uint32_t& ack, bool syn);
     void udp(Bytes b, std::uint32_t length, const Endpoints& ends);
-    void icmp(Bytes b, std::uint32_t length);
-    void icmp6(Bytes b, std::uint32_t length);
+    void bootp(Bytes b, std::uint32_t length);  // decode_bootp.cpp
+    void dhcp_options(Bytes b);
+    void ntp(Bytes b, std::uint32_t length);    // decode_ntp.cpp
+    void dns(Bytes b, std::uint32_t length, bool over_tcp, bool mdns);  // decode_dns.cpp
+    // decode_text.cpp
+    bool text_line(Bytes b, std::size_t& at, std::size_t len, const char* prefix, const char* layer);
+    void text_protocol(Bytes b, std::uint32_t length, const char* name, const char* layer, bool http);
+    void ssh(Bytes b, std::uint32_t length);
+    void tcp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length);
+    bool udp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length);
+    std::uint16_t transport_checksum(Bytes b, std::uint32_t length, const Endpoints& ends, std::uint8_t proto);
+    void icmp(Bytes b, std::uint32_t length, const Endpoints& ends);
+    void icmp6(Bytes b, std::uint32_t length, const Endpoints& ends);  // decode_icmp6.cpp
+    void neighbor_discovery(Bytes b, std::uint32_t length);
+    std::string node_information(Bytes b, std::uint32_t length);
 
     void put(std::string_view s) { out_ += s; }
+    // tcpdump's nd_print_trunc: " [|tcp]" where the capture ends.
     void truncated(std::string_view layer) {
-        out_ += "[|";
+        out_ += " [|";
         out_ += layer;
         out_ += ']';
     }
+    // The same when a tcpdump printer gives up on the whole packet (its
+    // longjmp on a failed bounds check): -x/-X then dump from the link header.
+    void cut(std::string_view layer) {
+        truncated(layer);
+        whole_dump_ = true;
+    }
+    // tcpdump's default printer for what it cannot decode: hex and text
+    // lines, whether or not -x was given.
+    void raw_dump(Bytes b);
+    bool whole_dump() const { return whole_dump_; }
     std::string port_text(std::uint16_t port, bool udp) const;
     const DecodeOptions& options() const { return options_; }
 
@@ -89,6 +137,8 @@ private:
     std::string& out_;
     const DecodeOptions& options_;
     std::size_t link_length_ = 0;
+    bool whole_dump_ = false;
+    std::string macsec_addresses_;  // the Ethernet addresses, for MACsec's line without -e
     int depth_ = 0;  // nested encapsulations (tags, labels): bounded
     friend struct DepthGuard;
 };

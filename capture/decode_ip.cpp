@@ -1,7 +1,11 @@
-// The network layer: IPv4 and IPv6 (with extension headers).
+// The network layer: IPv4 and IPv6 (with extension headers), with -v's
+// header fields and checksum verdicts as tcpdump prints them (print-ip.c,
+// print-ip6.c).
 #include "capture/decode_internal.hpp"
 
 #include <arpa/inet.h>
+
+#include <cstdio>
 
 namespace fcap::capture::detail {
 
@@ -17,22 +21,55 @@ std::string ipv6_text(Bytes b, std::size_t at) {
     return inet_ntop(AF_INET6, raw, s, sizeof s) ? s : "?";
 }
 
+std::uint32_t ones_sum(Bytes b, std::size_t at, std::size_t length, std::uint32_t sum) {
+    std::size_t i = 0;
+    for (; i + 1 < length; i += 2) {
+        sum += b.be16(at + i);
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    if (i < length) sum += std::uint32_t(b.u8(at + i)) << 8;
+    return sum;
+}
+
+std::uint16_t ones_fold(std::uint32_t sum) {
+    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+    return std::uint16_t(sum);
+}
+
+std::uint16_t checksum_should_be(std::uint16_t field, std::uint16_t computed) {
+    return ones_fold(std::uint32_t(field) + computed);
+}
+
+// tcpdump's ipproto_values: the names -v prints.
 const char* ip_protocol_name(std::uint8_t proto) {
     switch (proto) {
+    case 0: return "Options";
     case 1: return "ICMP";
     case 2: return "IGMP";
     case 4: return "IPIP";
     case 6: return "TCP";
+    case 8: return "EGP";
+    case 9: return "IGRP";
     case 17: return "UDP";
+    case 33: return "DCCP";
     case 41: return "IPv6";
+    case 43: return "Routing";
+    case 44: return "Fragment";
+    case 46: return "RSVP";
     case 47: return "GRE";
     case 50: return "ESP";
     case 51: return "AH";
+    case 55: return "Mobile IP";
     case 58: return "ICMPv6";
+    case 62: return "Mobile IP (old)";
+    case 88: return "EIGRP";
     case 89: return "OSPF";
     case 103: return "PIM";
+    case 108: return "Compressed IP";
     case 112: return "VRRP";
+    case 113: return "PGM";
     case 132: return "SCTP";
+    case 135: return "Mobility";
     default: return nullptr;
     }
 }
@@ -46,69 +83,182 @@ std::string protocol_text(std::uint8_t proto) {
 
 }  // namespace
 
-void Decoder::ip_by_version(Bytes b) {
-    if (!b.has(0, 1)) return truncated("ip");
+void Decoder::ip_by_version(Bytes b, std::uint32_t length) {
+    if (!b.has(0, 1)) return cut("ip");
     switch (b.u8(0) >> 4) {
-    case 4: put("IP "); return ipv4(b);
-    case 6: put("IP6 "); return ipv6(b);
+    case 4: return ipv4(b, length);
+    case 6: return ipv6(b, length);
     default: put("IP" + std::to_string(b.u8(0) >> 4) + " (invalid)");
     }
 }
 
-void Decoder::ipv4(Bytes b) {
+void Decoder::ipv4(Bytes b, std::uint32_t length) {
     DepthGuard guard(*this);
     if (guard.too_deep()) return put("[too deep]");
-    if (!b.has(0, 20)) return truncated("ip");
-    unsigned version = b.u8(0) >> 4, header = (b.u8(0) & 0xf) * 4u, total = b.be16(2);
-    if (version != 4) return put("IP" + std::to_string(version) + " (invalid)");
+    if (b.has(0, 1) && b.u8(0) >> 4 != 4) {
+        unsigned version = b.u8(0) >> 4;
+        return put(version == 6 ? "IP6, wrong link-layer encapsulation (invalid)"
+                                : "IP" + std::to_string(version) + " (invalid)");
+    }
+    if (!options_.link_header) put("IP ");  // with -e the EtherType said it
+    if (!b.has(0, 20)) return cut("ip");
+    if (length < 20) return put("truncated-ip " + std::to_string(length));
+    unsigned header = (b.u8(0) & 0xf) * 4u, total = b.be16(2);
     if (header < 20) return put("bad-hlen " + std::to_string(header));
+    if (length < total) put("truncated-ip - " + std::to_string(total - length) + " bytes missing! ");
     if (total < header) return put("bad-len " + std::to_string(total));
+    b = b.first(total);  // what follows the datagram is padding
     std::uint16_t frag = b.be16(6);
     unsigned offset = (frag & 0x1fff) * 8u;
     std::uint8_t proto = b.u8(9);
     if (options_.verbose > 0) {
-        std::string flags;
-        if (frag & 0x4000) flags += "DF";
-        if (frag & 0x2000) flags += "+";  // more fragments, as tcpdump marks it
-        if (frag & 0x8000) flags += "rsvd";
-        put("(tos " + hex(b.u8(1), 1) + ", ttl " + std::to_string(b.u8(8)) + ", id " + std::to_string(b.be16(4)) +
-            ", offset " + std::to_string(offset) + ", flags [" + (flags.empty() ? "none" : flags) + "], proto " +
-            protocol_text(proto) + ", length " + std::to_string(total) + ") ");
+        std::uint8_t tos = b.u8(1);
+        static const char* const ecn[] = {"", ",ECT(1)", ",ECT(0)", ",CE"};
+        std::string flags;  // tcpdump's bittok2str: names joined by ", "
+        for (auto [bit, name] : {std::pair{0x2000, "+"}, std::pair{0x4000, "DF"}, std::pair{0x8000, "rsvd"}})
+            if (frag & bit) flags += (flags.empty() ? "" : ", ") + std::string(name);
+        put("(tos " + hex(tos, 1) + ecn[tos & 3]);
+        if (b.u8(8) >= 1) put(", ttl " + std::to_string(b.u8(8)));
+        put(", id " + std::to_string(b.be16(4)) + ", offset " + std::to_string(offset) + ", flags [" +
+            (flags.empty() ? "none" : flags) + "], proto " + protocol_text(proto) + ", length " + std::to_string(total));
+        if (header > 20) put(", options (" + ip_options(b.from(20).first(header - 20)) + ")");
+        if (b.has(0, header)) {
+            std::uint16_t computed = std::uint16_t(~ones_fold(ones_sum(b, 0, header)));
+            if (computed != 0) {
+                char text[64];
+                std::snprintf(text, sizeof text, ", bad cksum %x (->%x)!", b.be16(10),
+                              checksum_should_be(b.be16(10), computed));
+                put(text);
+            }
+        }
+        put(")\n    ");
     }
     Endpoints ends{ipv4_text(b, 12), ipv4_text(b, 16)};
-    if (!b.has(0, header)) return put(ends.src + " > " + ends.dst + ": "), truncated("ip");
-    std::uint32_t length = total - header;
-    Bytes payload = b.from(header).first(length);
+    ends.fragment = (frag & 0x3fff) != 0;
+    ends.address_sum = ones_sum(b, 12, 8);
+    std::uint32_t payload_length = total - header;
     if (offset != 0) {
         // Not the first fragment: no transport header here.
-        const char* name = ip_protocol_name(proto);
-        return put(ends.src + " > " + ends.dst + ": " + (name ? name : "ip-proto-" + std::to_string(proto)) +
-                   " fragment, offset " + std::to_string(offset) + ", length " + std::to_string(length));
+        return put(ends.src + " > " + ends.dst + ": ip-proto-" + std::to_string(proto));
     }
-    transport(proto, payload, length, ends, false);
+    if (proto != 6 && proto != 17) {  // (tcpdump's SCTP and DCCP printers too print addresses and ports; ours do not yet)
+        put(ends.src + " > " + ends.dst + ": ");
+        ends.shown = true;
+    }
+    if (!b.has(0, header)) {
+        put(" [remaining caplen(" + std::to_string(b.size()) + ") < header length(" + std::to_string(header) + ")]");
+        return cut("ip");
+    }
+    transport(proto, b.from(header), payload_length, ends);
 }
 
-void Decoder::ipv6(Bytes b) {
+// tcpdump's ip_optprint: the option names, comma-separated.
+std::string Decoder::ip_options(Bytes o) {
+    std::string s;
+    std::size_t at = 0;
+    while (at < o.size()) {
+        if (!s.empty()) s += ",";
+        std::uint8_t code = o.u8(at);
+        switch (code) {
+        case 0: s += "EOL"; break;
+        case 1: s += "NOP"; break;
+        case 7: s += "RR"; break;
+        case 68: s += "TS"; break;
+        case 130: s += "security"; break;
+        case 131: s += "LSRR"; break;
+        case 137: s += "SSRR"; break;
+        case 148: s += "RA"; break;
+        default: s += "unknown " + std::to_string(code); break;
+        }
+        if (code == 0) return s;
+        if (code == 1) {
+            ++at;
+            continue;
+        }
+        std::size_t len = o.u8(at + 1);
+        if (len < 2 || len > o.size() - at) return s + " [bad length " + std::to_string(len) + "]";
+        if (code == 148) {
+            if (len < 4) s += " [bad length " + std::to_string(len) + "]";
+            else if (o.be16(at + 2) != 0) s += " value " + std::to_string(o.be16(at + 2));
+        } else if (code == 7 || code == 131 || code == 137) {
+            // The route: addresses from the pointer's view, as tcpdump shows.
+            if (len < 3) return s + " [bad length " + std::to_string(len) + "]";
+            std::size_t ptr = o.u8(at + 2) - 1u;
+            s += " {";
+            for (std::size_t i = 3; i + 4 <= len; i += 4) {
+                s += ipv4_text(o, at + i);
+                s += ptr == i ? "#" : " ";
+            }
+            if (ptr == len) s += " ^ ";
+            s += "}";
+        }
+        at += len;
+    }
+    return s;
+}
+
+// The options of a hop-by-hop or destination options header under -v,
+// as tcpdump's ip6_opt_print shows them: "(rtalert: 0x0000) (padn)".
+std::string Decoder::ipv6_options(Bytes h) {
+    std::string s;
+    for (std::size_t at = 2; at < h.size();) {
+        std::uint8_t type = h.u8(at);
+        if (type == 0) {
+            s += "(pad1)";
+            ++at;
+            continue;
+        }
+        if (!h.has(at, 2)) return s + "[trunc]";
+        std::size_t len = h.u8(at + 1);
+        if (!h.has(at, 2 + len)) return s + "[trunc]";
+        switch (type) {
+        case 1: s += "(padn)"; break;
+        case 5:
+            s += len == 2 ? "(rtalert: " + hex(h.be16(at + 2), 4) + ") " : "(rtalert: invalid len " + std::to_string(len) + ")";
+            break;
+        case 0xc2:
+            s += len == 4 ? "(jumbo: " + std::to_string(h.be32(at + 2)) + ") " : "(jumbo: invalid len " + std::to_string(len) + ")";
+            break;
+        default: s += "(opt_type " + hex(type, 2) + ": len=" + std::to_string(len) + ")"; break;
+        }
+        at += 2 + len;
+    }
+    return s;
+}
+
+void Decoder::ipv6(Bytes b, std::uint32_t length) {
     DepthGuard guard(*this);
     if (guard.too_deep()) return put("[too deep]");
-    if (!b.has(0, 40)) return truncated("ip6");
+    if (!b.has(0, 40)) return cut("ip6");
     unsigned version = b.u8(0) >> 4;
-    if (version != 6) return put("IP" + std::to_string(version) + " (invalid)");
-    std::uint32_t length = b.be16(4);
+    if (version != 6) return put("IP6, version " + std::to_string(version) + " (invalid)");
+    std::uint32_t payload_length = b.be16(4);
     std::uint8_t next = b.u8(6);
+    if (!options_.link_header) put("IP6 ");
+    // A payload length of 0 with a hop-by-hop header is a jumbogram's
+    // (RFC 2675): the link's length counts.
+    std::uint32_t datagram_length = payload_length || next != 0 ? payload_length : (length > 40 ? length - 40 : 0);
+    if (payload_length && length < payload_length + 40)
+        put("truncated-ip6 - " + std::to_string(payload_length + 40 - length) + " bytes missing!");
     if (options_.verbose > 0) {
-        put("(flowlabel " + hex(b.be32(0) & 0xfffff, 5) + ", hlim " + std::to_string(b.u8(7)) + ", next-header " +
-            protocol_text(next) + ", payload length " + std::to_string(length) + ") ");
+        std::uint32_t flow = b.be32(0);
+        put("(");
+        if (flow & 0x0ff00000) put("class " + hex((flow >> 20) & 0xff, 2) + ", ");
+        if (flow & 0x000fffff) put("flowlabel " + hex(flow & 0xfffff, 5) + ", ");
+        put("hlim " + std::to_string(b.u8(7)) + ", next-header " + protocol_text(next) + " payload length: " +
+            std::to_string(payload_length) + ") ");
     }
     Endpoints ends{ipv6_text(b, 8), ipv6_text(b, 24)};
-    Bytes rest = b.from(40).first(length);
+    ends.v6 = true;
+    ends.address_sum = ones_sum(b, 8, 32);
+    std::uint32_t rest_length = datagram_length;
+    Bytes rest = b.from(40).first(datagram_length);
     // Extension headers come first; their names precede the transport, as
     // in tcpdump ("HBH frag (0|20) ...").  Then the ports go without the
     // addresses, already printed.
-    bool prefixed = false;
     auto prefix = [&] {
-        if (!prefixed) put(ends.src + " > " + ends.dst + ": ");
-        prefixed = true;
+        if (!ends.shown) put(ends.src + " > " + ends.dst + ": ");
+        ends.shown = true;
     };
     for (int count = 0; count < 16; ++count) {
         std::size_t size = 0;
@@ -116,38 +266,39 @@ void Decoder::ipv6(Bytes b) {
         case 0:
         case 43:
         case 60: {
-            if (!rest.has(0, 2)) return prefix(), truncated("ip6");
-            size = (rest.u8(1) + 1u) * 8;
             prefix();
+            if (!rest.has(0, 2)) return cut(next == 0 ? "hbhopt" : next == 43 ? "rt6" : "dstopt");
+            size = (rest.u8(1) + 1u) * 8;
             put(next == 0 ? "HBH " : next == 43 ? "RT6 " : "DSTOPT ");
+            if (next != 43 && options_.verbose > 0 && rest.has(0, size)) put(ipv6_options(rest.first(size)) + " ");
             break;
         }
         case 44: {
-            if (!rest.has(0, 8)) return prefix(), truncated("frag");
+            prefix();
+            if (!rest.has(0, 8)) return cut("frag6");
             size = 8;
             unsigned offset = rest.be16(2) & 0xfff8;
-            prefix();
-            put("frag (" + std::to_string(offset) + "|" + std::to_string(length > 8 ? length - 8 : 0) + ") ");
+            ends.fragment = true;
+            put("frag (" + std::to_string(offset) + "|" + std::to_string(rest_length > 8 ? rest_length - 8 : 0) + ") ");
             if (offset != 0) return;
             break;
         }
         case 51: {
-            if (!rest.has(0, 12)) return prefix(), truncated("ah");
-            size = (rest.u8(1) + 2u) * 4;
             prefix();
+            if (!rest.has(0, 12)) return cut("ah");
+            size = (rest.u8(1) + 2u) * 4;
             put("AH(spi=" + hex(rest.be32(4), 8) + ",seq=" + hex(rest.be32(8), 1) + "): ");
             break;
         }
         case 59: prefix(); return put("no next header");
-        default: {
-            Endpoints inner = prefixed ? Endpoints{} : ends;
-            return transport(next, rest, length, inner, true);
+        default:
+            if (next != 6 && next != 17) prefix();
+            return transport(next, rest, rest_length, ends);
         }
-        }
-        if (!rest.has(0, size)) return truncated("ip6");
+        if (!rest.has(0, size)) return cut("ip6");
         next = rest.u8(0);
         rest = rest.from(size);
-        length = length > size ? length - std::uint32_t(size) : 0;
+        rest_length = rest_length > size ? rest_length - std::uint32_t(size) : 0;
     }
     put("[too many extension headers]");
 }

@@ -1,8 +1,11 @@
 // The link layer: Ethernet, Linux cooked headers, 802.1Q/802.1ad tags,
 // MPLS, ARP and 802.2 LLC.
 #include "capture/decode_internal.hpp"
+#include "capture/print.hpp"
 
 #include <pcap/dlt.h>
+
+#include <net/if.h>
 
 #include <cstdio>
 
@@ -51,10 +54,16 @@ const char* ethertype_name(std::uint16_t type) {
     case 0x9000: return "Loopback";
     case 0x8808: return "MAC control";
     case 0x88f7: return "PTP";
+    case 0x88e5: return "802.1AE MACsec";
     case 0x893a: return "IEEE1905.1";
     case 0x22f0: return "AVTP";
     default: return nullptr;
     }
+}
+
+std::string ethertype_text(std::uint16_t type) {
+    const char* name = ethertype_name(type);
+    return std::string("ethertype ") + (name ? name : "Unknown") + " (" + hex(type, 4) + ")";
 }
 
 namespace {
@@ -62,14 +71,9 @@ namespace {
 bool decodable(std::uint16_t type) {
     switch (type) {
     case 0x0800: case 0x86dd: case 0x0806: case 0x8035: case 0x8100: case 0x88a8: case 0x9100: case 0x9200:
-    case 0x8847: case 0x8848: return true;
+    case 0x8847: case 0x8848: case 0x88e5: return true;
     default: return false;
     }
-}
-
-std::string ethertype_text(std::uint16_t type) {
-    const char* name = ethertype_name(type);
-    return std::string("ethertype ") + (name ? name : "Unknown") + " (" + hex(type, 4) + ")";
 }
 
 const char* pkttype_name(std::uint16_t t) {
@@ -90,18 +94,25 @@ void Decoder::link(int dlt, Bytes b, std::uint32_t wirelen) {
     case DLT_EN10MB: ethernet(b, wirelen); return;
     case DLT_LINUX_SLL: cooked(b, wirelen, false); return;
     case DLT_LINUX_SLL2: cooked(b, wirelen, true); return;
-    case DLT_RAW: ip_by_version(b); return;
-    case DLT_IPV4: ip_by_version(b); return;  // tcpdump too goes by the version nibble
-    case DLT_IPV6: put("IP6 "); ipv6(b); return;
-    default: put("link-type " + std::to_string(dlt) + ", length " + std::to_string(wirelen)); return;
+    case DLT_RAW:
+    case DLT_IPV4:
+    case DLT_IPV6:
+        if (options_.link_header) put("ip: ");  // tcpdump's raw_if_print under -e
+        return ip_by_version(b, wirelen);  // tcpdump too goes by the version nibble
+    case DLT_NULL:
+    case DLT_LOOP: return bsd_loopback(b, wirelen);
+    default:
+        // tcpdump's unsupported_if_print: the bytes, whatever -x says.
+        return raw_dump(b);
     }
 }
 
 void Decoder::ethernet(Bytes b, std::uint32_t wirelen) {
-    if (!b.has(0, 14)) return truncated("ether");
+    if (!b.has(0, 14)) return cut("ether");
     link_length_ = 14;
     std::uint16_t type = b.be16(12);
     std::string addresses = mac_text(b, 6) + " > " + mac_text(b, 0);
+    macsec_addresses_ = addresses;
     std::string length = ", length " + std::to_string(wirelen);
     Bytes payload = b.from(14);
     if (type < 0x600) {  // an 802.3 length field: LLC follows
@@ -120,25 +131,43 @@ void Decoder::ethernet(Bytes b, std::uint32_t wirelen) {
     if (options_.link_header) {
         put(addresses + ", " + ethertype_text(type) + length + ": ");
     } else if (!decodable(type)) {
-        return put(addresses + ", " + ethertype_text(type) + length);
+        // tcpdump shows the link header of what it cannot name, then its bytes.
+        put(addresses + ", " + ethertype_text(type) + length + ": ");
     }
     ethertype_payload(type, payload, wirelen - 14);
 }
 
 void Decoder::cooked(Bytes b, std::uint32_t wirelen, bool v2) {
     std::size_t header = v2 ? 20 : 16;
-    if (!b.has(0, header)) return truncated(v2 ? "sll2" : "sll");
+    if (!b.has(0, header)) return cut(v2 ? "sll2" : "sll");
     link_length_ = header;
     std::uint16_t pkttype = v2 ? b.u8(10) : b.be16(0);
     std::uint16_t halen = v2 ? b.u8(11) : b.be16(4);
     std::size_t addr = v2 ? 12 : 6;
     std::uint16_t protocol = v2 ? b.be16(0) : b.be16(14);
+    char column[48];
+    if (v2) {
+        // tcpdump names the interface by this machine's index table and
+        // always prints it with the direction, in columns.
+        char name[IF_NAMESIZE + 1] = "?";
+        if (!if_indextoname(b.be32(4), name)) std::snprintf(name, sizeof name, "?");
+        std::snprintf(column, sizeof column, "%-5s %-3s ", name, pkttype_name(pkttype));
+        put(column);
+    }
     if (options_.link_header) {
-        std::string text = pkttype_name(pkttype);
-        if (v2) text = "ifindex " + std::to_string(b.be32(4)) + " " + text;
-        if (halen == 6) text += " " + mac_text(b, addr);
-        put(text + " " + (protocol >= 0x600 ? ethertype_text(protocol) : "protocol " + hex(protocol, 4)) +
-            ", length " + std::to_string(wirelen) + ": ");
+        std::string text;
+        if (v2) {
+            text = "ifindex " + std::to_string(b.be32(4)) + " ";
+        } else {
+            std::snprintf(column, sizeof column, "%3s ", pkttype_name(pkttype));
+            text = column;
+        }
+        if (halen == 6) text += mac_text(b, addr) + " ";
+        if (protocol >= 0x600) text += ethertype_text(protocol) + ", ";
+        else if (protocol == 1) text += "802.3, ";
+        else if (protocol == 4) text += "802.2, ";
+        else text += "ethertype Unknown (" + hex(protocol, 4) + "), ";
+        put(text + "length " + std::to_string(wirelen) + ": ");
     }
     Bytes payload = b.from(header);
     std::uint32_t rest = wirelen > header ? wirelen - std::uint32_t(header) : 0;
@@ -153,15 +182,9 @@ void Decoder::cooked(Bytes b, std::uint32_t wirelen, bool v2) {
 }
 
 void Decoder::ethertype_payload(std::uint16_t type, Bytes b, std::uint32_t wirelen) {
-    // With -e the EtherType is already named, so "IP " is left out, as tcpdump does.
-    bool named = options_.link_header;
     switch (type) {
-    case 0x0800:
-        if (!named) put("IP ");
-        return ipv4(b);
-    case 0x86dd:
-        if (!named) put("IP6 ");
-        return ipv6(b);
+    case 0x0800: return ipv4(b, wirelen);
+    case 0x86dd: return ipv6(b, wirelen);
     case 0x0806:
     case 0x8035: return arp(b, wirelen);
     case 0x8100:
@@ -169,15 +192,17 @@ void Decoder::ethertype_payload(std::uint16_t type, Bytes b, std::uint32_t wirel
     case 0x9100:
     case 0x9200: return vlan(type, b, wirelen);
     case 0x8847:
-    case 0x8848: return mpls(b);
-    default: put(ethertype_text(type) + ", length " + std::to_string(wirelen));
+    case 0x8848: return mpls(b, wirelen);
+    case 0x88e5: return macsec(b, wirelen);
+    default:
+        if (!options_.suppress_default_print) raw_dump(b);
     }
 }
 
 void Decoder::vlan(std::uint16_t tpid, Bytes b, std::uint32_t wirelen) {
     DepthGuard guard(*this);
     if (guard.too_deep()) return put("[too many tags]");
-    if (!b.has(0, 4)) return truncated("vlan");
+    if (!b.has(0, 4)) return cut("vlan");
     link_length_ += 4;
     std::uint16_t tci = b.be16(0), inner = b.be16(2);
     std::string text = "vlan " + std::to_string(tci & 0xfff) + ", p " + std::to_string(tci >> 13);
@@ -191,17 +216,16 @@ void Decoder::vlan(std::uint16_t tpid, Bytes b, std::uint32_t wirelen) {
     if (options_.link_header || !decodable(inner)) {
         put(text + ", " + ethertype_text(inner) + (decodable(inner) ? ", " : ", length " + std::to_string(rest)));
         if (!decodable(inner)) return;
-    } else {
-        put(text + ", ");
     }
+    // Without -e tcpdump shows nothing of the tags, only what they carry.
     ethertype_payload(inner, payload, rest);
 }
 
-void Decoder::mpls(Bytes b) {
+void Decoder::mpls(Bytes b, std::uint32_t length) {
     put("MPLS");
     for (std::size_t at = 0;; at += 4) {
         if (at / 4 > 16) return put(" [too many labels]");
-        if (!b.has(at, 4)) return put(" "), truncated("mpls");
+        if (!b.has(at, 4)) return cut("mpls");
         std::uint32_t entry = b.be32(at);
         bool bottom = entry & 0x100;
         put(" (label " + std::to_string(entry >> 12) + ", tc " + std::to_string((entry >> 9) & 7) +
@@ -209,40 +233,25 @@ void Decoder::mpls(Bytes b) {
         if (!bottom) continue;
         // No protocol field: guess from the first nibble, as tcpdump does.
         Bytes payload = b.from(at + 4);
-        if (!payload.has(0, 1)) return put(" "), truncated("mpls");
+        if (!payload.has(0, 1)) return cut("mpls");
         switch (payload.u8(0) >> 4) {
-        case 4: put(" IP "); return ipv4(payload);
-        case 6: put(" IP6 "); return ipv6(payload);
+        case 4: put(" "); return ipv4(payload, length > at + 4 ? length - std::uint32_t(at + 4) : 0);
+        case 6: put(" "); return ipv6(payload, length > at + 4 ? length - std::uint32_t(at + 4) : 0);
         default: return put(", unknown payload");
         }
     }
 }
 
-void Decoder::arp(Bytes b, std::uint32_t wirelen) {
-    if (!options_.link_header) put("ARP, ");  // with -e the EtherType said it
-    if (!b.has(0, 8)) return truncated("arp");
-    std::uint16_t htype = b.be16(0), ptype = b.be16(2), op = b.be16(6);
-    std::uint8_t hlen = b.u8(4), plen = b.u8(5);
-    std::uint32_t length = 8 + 2u * (hlen + plen);
-    if (ptype != 0x0800 || hlen != 6 || plen != 4) {
-        return put("htype " + std::to_string(htype) + ", ptype " + hex(ptype, 4) + ", op " + std::to_string(op) +
-                   ", length " + std::to_string(length));
-    }
-    if (!b.has(0, length)) return truncated("arp");
-    std::string sha = mac_text(b, 8), spa = ipv4_text(b, 14), tha = mac_text(b, 18), tpa = ipv4_text(b, 24);
-    switch (op) {
-    case 1: put("Request who-has " + tpa + " tell " + spa); break;
-    case 2: put("Reply " + spa + " is-at " + sha); break;
-    case 3: put("Reverse Request who-is " + tha + " tell " + sha); break;
-    case 4: put("Reverse Reply " + tha + " at " + tpa); break;
-    default: put("Unknown (op " + std::to_string(op) + ")"); break;
-    }
-    put(", length " + std::to_string(length));
-}
+void Decoder::raw_dump(Bytes b) { put(hex_dump(b.data(), b.size(), true)); }
 
 void Decoder::llc(Bytes b, std::uint32_t length) {
-    if (!b.has(0, 3)) return put("LLC "), truncated("llc");
+    if (!b.has(0, 3)) return put("LLC "), cut("llc");
     std::uint8_t dsap = b.u8(0), ssap = b.u8(1), control = b.u8(2);
+    // tcpdump counts the LLC header (and a SNAP header) as link layer:
+    // -x starts after it.  Unnumbered frames have a 1-byte control field.
+    bool unnumbered = (control & 3) == 3;
+    bool snap = dsap == 0xaa && ssap == 0xaa && unnumbered && b.has(0, 8);
+    link_length_ += snap ? 8 : unnumbered ? 3 : 4;
     if (dsap == 0xaa && ssap == 0xaa && b.has(0, 8)) {
         std::uint32_t oui = b.be32(2) & 0xffffff;
         std::uint16_t type = b.be16(6);
@@ -273,7 +282,7 @@ Decoded decode(int dlt, const std::uint8_t* data, std::uint32_t caplen, std::uin
     Decoded d;
     detail::Decoder decoder(d.text, options);
     decoder.link(dlt, detail::Bytes(data, caplen), wirelen < caplen ? caplen : wirelen);
-    d.link_length = decoder.link_length() < caplen ? decoder.link_length() : caplen;
+    d.link_length = decoder.whole_dump() ? 0 : decoder.link_length() < caplen ? decoder.link_length() : caplen;
     return d;
 }
 

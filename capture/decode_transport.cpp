@@ -49,44 +49,6 @@ std::string tcp_flags(std::uint8_t f) {
     return "Flags [" + (s.empty() ? std::string("none") : s) + "]";
 }
 
-// ", options [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7]"; SACK edges
-// less `sack_base`, as the acknowledgement number is.
-std::string tcp_options(Bytes o, std::uint32_t sack_base) {
-    std::string s;
-    std::size_t at = 0;
-    while (at < o.size()) {
-        if (!s.empty()) s += ',';
-        std::uint8_t kind = o.u8(at);
-        if (kind == 0) return s + "eol";
-        if (kind == 1) {
-            s += "nop";
-            ++at;
-            continue;
-        }
-        if (!o.has(at, 2)) return s + "[|tcp]";
-        std::uint8_t len = o.u8(at + 1);
-        if (len < 2 || !o.has(at, len)) return s + "[bad opt]";
-        switch (kind) {
-        case 2: s += len == 4 ? "mss " + std::to_string(o.be16(at + 2)) : "mss?"; break;
-        case 3: s += len == 3 ? "wscale " + std::to_string(o.u8(at + 2)) : "wscale?"; break;
-        case 4: s += "sackOK"; break;
-        case 5:
-            s += "sack " + std::to_string((len - 2) / 8);
-            for (std::size_t i = at + 2; i + 8 <= at + len; i += 8)
-                s += " {" + std::to_string(std::uint32_t(o.be32(i) - sack_base)) + ":" +
-                     std::to_string(std::uint32_t(o.be32(i + 4) - sack_base)) + "}";
-            break;
-        case 8:
-            s += len == 10 ? "TS val " + std::to_string(o.be32(at + 2)) + " ecr " + std::to_string(o.be32(at + 6))
-                           : "TS?";
-            break;
-        default: s += "unknown-" + std::to_string(kind); break;
-        }
-        at += len;
-    }
-    return s;
-}
-
 }  // namespace
 
 std::string Decoder::port_text(std::uint16_t port, bool udp) const {
@@ -94,38 +56,40 @@ std::string Decoder::port_text(std::uint16_t port, bool udp) const {
     return name ? name : std::to_string(port);
 }
 
-void Decoder::transport(std::uint8_t proto, Bytes b, std::uint32_t length, const Endpoints& ends, bool v6) {
+void Decoder::transport(std::uint8_t proto, Bytes b, std::uint32_t length, const Endpoints& ends) {
+    bool v6 = ends.v6;
     if (proto == 6) return tcp(b, length, ends);
     if (proto == 17) return udp(b, length, ends);
-    if (!ends.src.empty()) put(ends.src + " > " + ends.dst + ": ");
     std::string len = ", length " + std::to_string(length);
     switch (proto) {
-    case 1: return v6 ? put("ICMP (in IPv6)" + len) : icmp(b, length);
-    case 58: return icmp6(b, length);
-    case 4: put("IP "); return ipv4(b);
-    case 41: put("IP6 "); return ipv6(b);
+    case 1: return v6 ? put("ICMP (in IPv6)" + len) : icmp(b, length, ends);
+    case 58: return icmp6(b, length, ends);
+    case 4: return ipv4(b, length);
+    case 41: return ipv6(b, length);
     case 2: {
-        if (!b.has(0, 1)) return truncated("igmp");
+        if (!b.has(0, 1)) return cut("igmp");
         std::uint8_t t = b.u8(0);
         const char* name = t == 0x11 ? "query" : t == 0x12 ? "report v1" : t == 0x16 ? "report v2"
                          : t == 0x17 ? "leave" : t == 0x22 ? "report v3" : nullptr;
         return put(std::string("igmp ") + (name ? name : "type " + hex(t, 2)) + len);
     }
     case 47:
-        if (!b.has(0, 4)) return truncated("gre");
+        if (!b.has(0, 4)) return cut("gre");
         return put("GREv" + std::to_string(b.u8(1) & 7) + ", proto " + hex(b.be16(2), 4) + len);
     case 50:
-        if (!b.has(0, 8)) return truncated("esp");
+        if (!b.has(0, 8)) return cut("esp");
         return put("ESP(spi=" + hex(b.be32(0), 8) + ",seq=" + hex(b.be32(4), 1) + ")" + len);
     case 51: {
-        if (!b.has(0, 12)) return truncated("ah");
+        if (!b.has(0, 12)) return cut("ah");
         std::size_t size = (b.u8(1) + 2u) * 4;
         put("AH(spi=" + hex(b.be32(4), 8) + ",seq=" + hex(b.be32(8), 1) + "): ");
-        if (!b.has(0, size)) return truncated("ah");
-        return transport(b.u8(0), b.from(size), length > size ? length - std::uint32_t(size) : 0, {}, v6);
+        if (!b.has(0, size)) return cut("ah");
+        Endpoints inner = ends;
+        inner.shown = true;
+        return transport(b.u8(0), b.from(size), length > size ? length - std::uint32_t(size) : 0, inner);
     }
     case 132:
-        if (!b.has(0, 4)) return truncated("sctp");
+        if (!b.has(0, 4)) return cut("sctp");
         return put("SCTP, ports " + std::to_string(b.be16(0)) + " > " + std::to_string(b.be16(2)) + len);
     default: {
         const char* name = ip_protocol_name(proto);
@@ -137,10 +101,10 @@ void Decoder::transport(std::uint8_t proto, Bytes b, std::uint32_t length, const
 
 void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     auto at = [&](const std::string& host, std::uint16_t port) {
-        return host.empty() ? port_text(port, false) : host + "." + port_text(port, false);
+        return ends.shown ? port_text(port, false) : host + "." + port_text(port, false);
     };
     if (!b.has(0, 4)) {
-        if (!ends.src.empty()) put(ends.src + " > " + ends.dst + ": ");
+        put(ends.src + " > " + ends.dst + ":");  // tcpdump: no space before "[|tcp]"
         return truncated("tcp");
     }
     put(at(ends.src, b.be16(0)) + " > " + at(ends.dst, b.be16(2)) + ": ");
@@ -154,6 +118,12 @@ void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     std::uint32_t seq = b.be32(4), ack = b.be32(8), sack_base = 0;
     if (options_.conversations && (flags & tcp_ack)) sack_base = relative_numbers(b, ends, seq, ack, flags & tcp_syn);
     std::string s = tcp_flags(flags);
+    // -v: the checksum and its verdict when the whole segment is there.
+    if (options_.verbose > 0 && !ends.fragment && b.has(0, length)) {
+        std::uint16_t computed = transport_checksum(b, length, ends, 6);
+        s += ", cksum " + hex(b.be16(16), 4) +
+             (computed == 0 ? " (correct)" : " (incorrect -> " + hex(checksum_should_be(b.be16(16), computed), 4) + ")");
+    }
     if ((flags & (tcp_syn | tcp_fin | tcp_rst)) || payload > 0) {
         s += ", seq " + std::to_string(seq);
         if (payload > 0) s += ":" + std::to_string(std::uint32_t(seq + payload));
@@ -161,9 +131,42 @@ void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     if (flags & tcp_ack) s += ", ack " + std::to_string(ack);
     s += ", win " + std::to_string(b.be16(14));
     if (flags & tcp_urg) s += ", urg " + std::to_string(b.be16(18));
-    if (header > 20) s += ", options [" + tcp_options(b.from(20).first(header - 20), sack_base) + "]";
+    if (header > 20) {
+        bool cut_short = false, bad_option = false;
+        s += ", options [" +
+             tcp_options(b.from(20).first(header - 20), header - 20, flags, sack_base, &cut_short, &bad_option);
+        if (cut_short) return put(s), truncated("tcp");
+        if (bad_option) return put(s);
+    }
     put(s + ", length " + std::to_string(payload));
-    if (!b.has(0, header)) put(" "), truncated("tcp");
+    if (!b.has(0, header)) return truncated("tcp");
+    if (payload == 0) return;
+    Bytes data = b.from(header);
+    if ((flags & tcp_rst) && options_.verbose > 0) {
+        // RFC 1122's diagnostic text in a reset, at most 30 bytes of it.
+        put(data.has(0, payload) ? " [RST" : " [!RST");
+        std::uint32_t shown = payload;
+        if (shown > 30) shown = 30, put("+");
+        std::string text = " ";
+        for (std::uint32_t i = 0; i < shown && data.has(i, 1); ++i) {
+            std::uint8_t c = data.u8(i);
+            if (c & 0x80) text += "M-", c &= 0x7f;
+            if (c < 0x20 || c == 0x7f) text += '^', c ^= 0x40;
+            text += char(c);
+        }
+        return put(text + "]");
+    }
+    tcp_payload(b.be16(0), b.be16(2), data, payload);
+}
+
+// The applications tcpdump names by port, after the segment's length.
+void Decoder::tcp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length) {
+    auto either = [&](std::uint16_t port) { return sport == port || dport == port; };
+    if (either(21)) return put(": "), text_protocol(b, length, "FTP", "ftp", false);
+    if (either(22)) return ssh(b, length);
+    if (either(25)) return put(": "), text_protocol(b, length, "SMTP", "smtp", false);
+    if (either(53)) return dns(b, length, true, false);
+    if (either(80) || either(8080)) return put(": "), text_protocol(b, length, "HTTP", "http", true);
 }
 
 // tcpdump's rule (print-tcp.c): with ACK set, the first packet of a
@@ -171,7 +174,6 @@ void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
 // ones print the difference.  One entry serves both directions.
 std::uint32_t Decoder::relative_numbers(Bytes b, const Endpoints& ends, std::uint32_t& seq, std::uint32_t& ack,
                                         bool syn) {
-    if (ends.src.empty()) return 0;  // under extension headers: no addresses here
     std::string a = ends.src + "." + std::to_string(b.be16(0)), z = ends.dst + "." + std::to_string(b.be16(2));
     bool reversed = z < a;
     bool found = false;
@@ -188,20 +190,60 @@ std::uint32_t Decoder::relative_numbers(Bytes b, const Endpoints& ends, std::uin
     return reversed ? base.seq : base.ack;
 }
 
+// The complement of the sum over the pseudo-header and the segment: 0 when
+// the checksum is right.
+std::uint16_t Decoder::transport_checksum(Bytes b, std::uint32_t length, const Endpoints& ends, std::uint8_t proto) {
+    std::uint32_t sum = ends.address_sum + proto + (length & 0xffff) + (length >> 16);
+    return std::uint16_t(~ones_fold(ones_sum(b, 0, length, ones_fold(sum))));
+}
+
 void Decoder::udp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     auto at = [&](const std::string& host, std::uint16_t port) {
-        return host.empty() ? port_text(port, true) : host + "." + port_text(port, true);
+        return ends.shown ? port_text(port, true) : host + "." + port_text(port, true);
     };
     if (!b.has(0, 4)) {
-        if (!ends.src.empty()) put(ends.src + " > " + ends.dst + ": ");
+        if (!ends.shown) put(ends.src + " > " + ends.dst + ": ");
         return truncated("udp");
     }
-    put(at(ends.src, b.be16(0)) + " > " + at(ends.dst, b.be16(2)) + ": ");
+    std::string ports = at(ends.src, b.be16(0)) + " > " + at(ends.dst, b.be16(2)) + ": ";
+    put(ports);
+    if (length < 8) return put("truncated-udp " + std::to_string(length));
+    if (!b.has(0, 6)) return truncated("udp");
+    std::uint32_t ulen = b.be16(4);
+    if (ulen == 0 && length > 65535) ulen = length;  // RFC 2675 jumbogram
+    if (ulen < 8) return put("truncated-udplength " + std::to_string(ulen));
+    ulen -= 8;
+    length -= 8;
+    if (ulen < length) length = ulen;
     if (!b.has(0, 8)) return truncated("udp");
-    std::uint16_t ulen = b.be16(4);
-    if (ulen < 8) return put("UDP, bad length " + std::to_string(ulen) + " < 8");
-    if (ulen > length) return put("UDP, length " + std::to_string(ulen - 8) + " (bad: IP says " + std::to_string(length) + ")");
-    put("UDP, length " + std::to_string(ulen - 8));
+    // -v: the checksum's verdict when the datagram is all there (IPv4's
+    // only from -vv, where it is optional).
+    if (options_.verbose > (ends.v6 ? 0 : 1) && !ends.fragment) {
+        std::uint16_t field = b.be16(6);
+        if (!ends.v6 && field == 0) {
+            put("[no cksum] ");
+        } else if (b.has(8, length)) {
+            std::uint16_t computed = transport_checksum(b, length + 8, ends, 17);
+            if (computed == 0) put("[udp sum ok] ");
+            else put("[bad udp cksum " + hex(field, 4) + " -> " + hex(checksum_should_be(field, computed), 4) + "!] ");
+        }
+    }
+    Bytes payload = b.from(8).first(length);
+    if (!options_.quiet && udp_payload(b.be16(0), b.be16(2), payload, length)) return;
+    if (ulen > length && !ends.fragment)
+        put("UDP, bad length " + std::to_string(ulen) + " > " + std::to_string(length));
+    else
+        put("UDP, length " + std::to_string(ulen));
+}
+
+// The applications tcpdump names by port; false when none applies.
+bool Decoder::udp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length) {
+    auto either = [&](std::uint16_t port) { return sport == port || dport == port; };
+    if (either(53)) return dns(b, length, false, false), true;
+    if (either(5353)) return dns(b, length, false, true), true;
+    if (either(67) || either(68)) return bootp(b, length), true;
+    if (either(123)) return ntp(b, length), true;
+    return false;
 }
 
 }  // namespace fcap::capture::detail

@@ -9,6 +9,8 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <fstream>
+#include <iostream>
 
 namespace {
 
@@ -47,6 +49,10 @@ int main(int argc, char** argv) {
     app.add_flag("-U,--packet-buffered", o.packet_buffered, "flush the output after every packet");
     app.add_option("-r", o.read_file, "read packets from a pcap or pcapng file");
     app.add_flag("-l", o.line_buffered, "line-buffered standard output");
+    app.add_flag("-#,--number", o.number, "print each packet's number first");
+    app.add_flag("--count", o.count_only, "with -r: print only how many packets match");
+    std::string filter_file;
+    app.add_option("-F", filter_file, "read the expression from FILE ('#' starts a comment); words after the options are ignored");
     app.add_flag("-d", d, "print the program (-d, -dd, -ddd as tcpdump; with -v: the program the socket gets)");
     app.add_flag("-n", n, "no port names (host names are never looked up)");
     app.add_flag("-e", o.link_header, "print the link-level header");
@@ -81,5 +87,17 @@ int main(int argc, char** argv) {
     o.buffer_bytes = buffer_kib << 10;
     if (o.snaplen == 0) o.snaplen = 262144;
     o.expression = fcap::join_words(words);
+    if (!filter_file.empty()) {
+        std::ifstream in(filter_file);
+        if (!in) {
+            std::cerr << "fcap: error: cannot read " << filter_file << "\n";
+            return 1;
+        }
+        // tcpdump's read_infile: '#' to the end of the line is a comment.
+        std::string text, line;
+        while (std::getline(in, line)) text += line.substr(0, line.find('#')) + "\n";
+        if (!words.empty()) std::cerr << "fcap: warning: -F given: the expression on the command line is ignored\n";
+        o.expression = text;
+    }
     return run(o);
 }

@@ -47,6 +47,8 @@ struct Options {
     TimeFormat time = TimeFormat::time_of_day;
     bool packet_buffered = false;  // -U: flush the file after every packet
     bool line_buffered = false;    // -l
+    bool number = false;           // -#: each packet's number first
+    bool count_only = false;       // --count: print how many packets matched, nothing else
 };
 
 }  // namespace fcap::capture

@@ -1,6 +1,7 @@
 #include "capture/print.hpp"
 
 #include <ctime>
+#include <utility>
 
 namespace fcap::capture {
 
@@ -12,24 +13,30 @@ std::string clock_text(std::int64_t sec, std::int64_t usec, bool date) {
     localtime_r(&t, &tm);
     char s[64];
     if (date)
-        std::snprintf(s, sizeof s, "%04d-%02d-%02d %02d:%02d:%02d.%06lld", tm.tm_year + 1900, tm.tm_mon + 1,
-                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long long)usec);
+        std::snprintf(s, sizeof s, "%04d-%02d-%02d %02d:%02d:%02d.%06u", tm.tm_year + 1900, tm.tm_mon + 1,
+                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, unsigned(usec));
     else
-        std::snprintf(s, sizeof s, "%02d:%02d:%02d.%06lld", tm.tm_hour, tm.tm_min, tm.tm_sec, (long long)usec);
+        std::snprintf(s, sizeof s, "%02d:%02d:%02d.%06u", tm.tm_hour, tm.tm_min, tm.tm_sec, unsigned(usec));
     return s;
 }
 
-// tcpdump's -ttt and -ttttt: a duration as HH:MM:SS.uuuuuu.
-std::string duration_text(std::int64_t us) {
-    if (us < 0) us = 0;  // clocks step back; tcpdump prints a negative sign, we print zero
-    std::int64_t s = us / 1000000;
-    char out[48];
-    std::snprintf(out, sizeof out, "%02lld:%02lld:%02lld.%06lld", (long long)(s / 3600), (long long)(s / 60 % 60),
-                  (long long)(s % 60), (long long)(us % 1000000));
+// tcpdump's -ttt and -ttttt: the difference of two time stamps as
+// HH:MM:SS.uuuuuu after its sign (a space when not negative), computed
+// field by field as tcpdump's netdissect_timevalsub does.
+std::string duration_text(std::int64_t sec, std::int64_t usec, std::int64_t ref_sec, std::int64_t ref_usec) {
+    bool negative = sec < ref_sec || (sec == ref_sec && usec < ref_usec);
+    if (negative) std::swap(sec, ref_sec), std::swap(usec, ref_usec);
+    std::int64_t s = sec - ref_sec, u = usec - ref_usec;
+    if (u < 0) u += 1000000, --s;
+    char out[64];
+    std::snprintf(out, sizeof out, "%c%02lld:%02lld:%02lld.%06u", negative ? '-' : ' ', (long long)(s / 3600 % 24),
+                  (long long)(s / 60 % 60), (long long)(s % 60), unsigned(u));
     return out;
 }
 
 bool printable(std::uint8_t c) { return c >= 0x20 && c < 0x7f; }
+// -X prints a space as a dot too (tcpdump: ND_ASCII_ISGRAPH).
+bool graphic(std::uint8_t c) { return c > 0x20 && c < 0x7f; }
 
 }  // namespace
 
@@ -49,7 +56,7 @@ std::string hex_dump(const std::uint8_t* data, std::size_t size, bool ascii) {
         }
         if (!ascii) continue;
         out.append(40 - width + 2, ' ');
-        for (std::size_t i = line; i < end; ++i) out += printable(data[i]) ? char(data[i]) : '.';
+        for (std::size_t i = line; i < end; ++i) out += graphic(data[i]) ? char(data[i]) : '.';
     }
     return out;
 }
@@ -70,37 +77,68 @@ Printer::Printer(std::FILE* out, int dlt, const Options& options) : out_(out), d
     decode_.port_names = options.numeric == 0;
     decode_.quiet = options.quiet;
     decode_.verbose = options.verbose;
+    decode_.suppress_default_print = options.hex > 0 || options.hex_ascii > 0 || options.ascii;
     if (!options.absolute_tcp) decode_.conversations = &conversations_;
 }
 
 std::string Printer::timestamp(std::int64_t sec, std::int64_t usec) {
-    std::int64_t now = sec * 1000000 + usec;
     if (!have_first_) {
         have_first_ = true;
-        first_us_ = previous_us_ = now;
+        first_sec_ = previous_sec_ = sec;
+        first_usec_ = previous_usec_ = usec;
     }
     std::string s;
     switch (options_.time) {
     case TimeFormat::none: break;
-    case TimeFormat::time_of_day: s = clock_text(sec, usec, false); break;
-    case TimeFormat::date: s = clock_text(sec, usec, true); break;
-    case TimeFormat::epoch: {
-        char b[40];
-        std::snprintf(b, sizeof b, "%lld.%06lld", (long long)sec, (long long)usec);
-        s = b;
+    // libpcap hands a classic pcap's seconds past 2038 over as negative:
+    // tcpdump cannot convert them and says so.
+    case TimeFormat::time_of_day:
+    case TimeFormat::date:
+    case TimeFormat::epoch:
+        if (sec < 0) {
+            s = "[Error converting time]";
+            break;
+        }
+        if (options_.time != TimeFormat::epoch) {
+            s = clock_text(sec, usec, options_.time == TimeFormat::date);
+            break;
+        }
+        {
+            char b[40];
+            std::snprintf(b, sizeof b, "%lld.%06u", (long long)sec, unsigned(usec));
+            s = b;
+        }
         break;
+    case TimeFormat::delta: s = duration_text(sec, usec, previous_sec_, previous_usec_); break;
+    case TimeFormat::since_first: s = duration_text(sec, usec, first_sec_, first_usec_); break;
     }
-    case TimeFormat::delta: s = duration_text(now - previous_us_); break;
-    case TimeFormat::since_first: s = duration_text(now - first_us_); break;
-    }
-    previous_us_ = now;
+    previous_sec_ = sec;
+    previous_usec_ = usec;
     return s.empty() ? s : s + " ";
 }
 
 std::string Printer::format(std::int64_t sec, std::int64_t usec, const std::uint8_t* data, std::uint32_t caplen,
                             std::uint32_t wirelen) {
+    // tcpdump checks the record header before anything else and prints
+    // no time stamp or packet for a bad one (print.c: pretty_print_packet).
+    constexpr std::uint32_t maximum_snaplen = 262144;
+    // -#: tcpdump numbers every packet first, even one it calls invalid.
+    std::string number;
+    if (options_.number) {
+        char b[24];
+        std::snprintf(b, sizeof b, "%5lu  ", ++packets_);
+        number = b;
+    }
+    std::string invalid;
+    auto note = [&](const std::string& s) { invalid += (invalid.empty() ? "[Invalid header: " : ", ") + s; };
+    if (caplen == 0) note("caplen==0");
+    if (wirelen == 0) note("len==0");
+    else if (wirelen < caplen) note("len(" + std::to_string(wirelen) + ") < caplen(" + std::to_string(caplen) + ")");
+    if (caplen > maximum_snaplen) note("caplen(" + std::to_string(caplen) + ") > " + std::to_string(maximum_snaplen));
+    if (wirelen > maximum_snaplen) note("len(" + std::to_string(wirelen) + ") > " + std::to_string(maximum_snaplen));
+    if (!invalid.empty()) return number + invalid + "]\n";
     Decoded d = decode(dlt_, data, caplen, wirelen, decode_);
-    std::string line = timestamp(sec, usec) + d.text;
+    std::string line = number + timestamp(sec, usec) + d.text;
     std::size_t skip = d.link_length;
     if (options_.hex_ascii > 0) {
         std::size_t from = options_.hex_ascii > 1 ? 0 : skip;

@@ -32,7 +32,10 @@ private:
     DecodeOptions decode_;
     TcpConversations conversations_;
     bool have_first_ = false;
-    std::int64_t first_us_ = 0, previous_us_ = 0;
+    unsigned long packets_ = 0;  // for -#
+    // Seconds and microseconds apart, as the file has them (tcpdump does
+    // not normalize a fraction of a million or more, neither do we).
+    std::int64_t first_sec_ = 0, first_usec_ = 0, previous_sec_ = 0, previous_usec_ = 0;
 };
 
 // "\t0x0000:  4500 0028 ..." lines, 16 bytes each; with `ascii` the bytes

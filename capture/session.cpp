@@ -10,11 +10,34 @@
 #include <net/if.h>
 #include <pcap/pcap.h>
 
+#include <cstdio>
 #include <iostream>
+#include <optional>
 
 namespace fcap::capture {
 
 namespace {
+
+// libpcap's message for a file it cannot open often starts with the path
+// already; the path is said once.
+std::string open_error(const std::string& path, const char* errbuf) {
+    std::string e = errbuf;
+    if (e.rfind(path + ":", 0) == 0) return e;
+    return "cannot read " + path + ": " + e;
+}
+
+// Whether fcap's compiler has a link-layer description for `dlt`: the
+// compile of an always-true filter says.
+bool link_type_supported(int dlt) {
+    FilterRequest request;
+    request.expression = "";
+    request.dlt = dlt;
+    request.live = false;
+    diag::Sink sink;
+    std::string error;
+    bool privilege = false;
+    return build_filter(request, sink, &error, &privilege).has_value();
+}
 
 // -d, -dd, -ddd: the program for the file's link type, as tcpdump prints
 // libpcap's; with -v the one the live socket gets.
@@ -32,7 +55,7 @@ int dump_program(const Options& options) {
         char errbuf[PCAP_ERRBUF_SIZE];
         pcap_t* p = pcap_open_offline(options.read_file.c_str(), errbuf);
         if (!p) {
-            std::cerr << "fcap: error: cannot read " << options.read_file << ": " << errbuf << "\n";
+            std::cerr << "fcap: error: " << open_error(options.read_file, errbuf) << "\n";
             return 1;
         }
         request.dlt = pcap_datalink(p);
@@ -78,7 +101,7 @@ int run_offline(const Options& options) {
     char errbuf[PCAP_ERRBUF_SIZE];
     pcap_t* p = pcap_open_offline(options.read_file.c_str(), errbuf);
     if (!p) {
-        std::cerr << "fcap: error: cannot read " << options.read_file << ": " << errbuf << "\n";
+        std::cerr << "fcap: error: " << open_error(options.read_file, errbuf) << "\n";
         return 1;
     }
     int dlt = pcap_datalink(p);
@@ -90,12 +113,23 @@ int run_offline(const Options& options) {
     diag::Sink sink;
     std::string error;
     bool privilege = false;
-    auto filter = build_filter(request, sink, &error, &privilege);
-    sink.print(std::cerr, "fcap", options.expression);
-    if (!filter) {
-        if (!error.empty()) std::cerr << "fcap: error: " << error << "\n";
-        pcap_close(p);
-        return 1;
+    // Any link type is read and printed; only a filter needs the compiler
+    // to know the link layer.
+    std::optional<KernelFilter> filter;
+    if (!options.expression.empty()) {
+        filter = build_filter(request, sink, &error, &privilege);
+        if (!filter && !link_type_supported(dlt)) {
+            std::cerr << "fcap: error: cannot compile a filter for link type " << link_type_text(dlt)
+                      << ": fcap's compiler does not know its link layer (reading the file without a filter works)\n";
+            pcap_close(p);
+            return 1;
+        }
+        sink.print(std::cerr, "fcap", options.expression);
+        if (!filter) {
+            if (!error.empty()) std::cerr << "fcap: error: " << error << "\n";
+            pcap_close(p);
+            return 1;
+        }
     }
     Output output;
     if (!output.open(options, dlt, std::uint32_t(pcap_snapshot(p)), &error)) {
@@ -105,22 +139,34 @@ int run_offline(const Options& options) {
     }
     std::cerr << "reading from file " << options.read_file << ", link-type " << link_type_text(dlt)
               << ", snapshot length " << pcap_snapshot(p) << "\n";
-    bpf_program program{unsigned(filter->file_program.size()),
-                        reinterpret_cast<bpf_insn*>(filter->file_program.data())};
+    bpf_program program{};
+    if (filter)
+        program = {unsigned(filter->file_program.size()), reinterpret_cast<bpf_insn*>(filter->file_program.data())};
     StopSignals signals;
     pcap_pkthdr* h;
     const u_char* data;
     int status = 0;
     bool more = true;
+    unsigned long matched = 0;
     while (more && !signals.requested() && (status = pcap_next_ex(p, &h, &data)) == 1) {
-        if (pcap_offline_filter(&program, h, data) == 0) continue;
+        if (filter && pcap_offline_filter(&program, h, data) == 0) continue;
+        ++matched;
+        if (options.count_only) {
+            more = options.count < 0 || std::int64_t(matched) < options.count;
+            continue;
+        }
         more = output.take(h->ts.tv_sec, h->ts.tv_usec, data, h->caplen, h->len);
     }
     int exit_status = 0;
     if (status == PCAP_ERROR) {
-        // tcpdump reports a file cut short and still prints what it read.
-        std::cerr << "fcap: warning: " << options.read_file << ": " << pcap_geterr(p) << "\n";
+        // tcpdump prints what it read of a damaged file, then the error,
+        // and fails (its pcap_loop error, exit status 1).
+        std::fflush(stdout);
+        std::cerr << "fcap: error: " << options.read_file << ": " << pcap_geterr(p) << "\n";
+        exit_status = 1;
     }
+    // --count: tcpdump's one line, on standard output.
+    if (options.count_only) std::printf("%lu packet%s\n", matched, matched == 1 ? "" : "s");
     if (std::string e = output.finish(); !e.empty()) {
         std::cerr << "fcap: error: " << e << "\n";
         exit_status = 1;

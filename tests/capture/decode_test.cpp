@@ -142,7 +142,8 @@ TEST(Decode, MatchesTcpdumpWording) {
                 it->second.find("node information") != std::string::npos)
                 continue;
             std::string ours = printer.format(p.sec, p.usec, p.data.data(), p.caplen, p.wirelen);
-            ours = std::regex_replace(ours.substr(0, ours.size() - 1), vlan_prefix, "");
+            // The packet's first line only: the listing holds no continuation lines.
+            ours = std::regex_replace(ours.substr(0, ours.find('\n')), vlan_prefix, "");
             EXPECT_EQ(ours, it->second) << file << " packet " << i + 1;
             ++compared;
         }
@@ -162,9 +163,11 @@ TEST(Decode, TimestampFormats) {
     };
     EXPECT_EQ(stamp(TimeFormat::time_of_day, 1700000001, 5), "22:13:21.000005 ");
     EXPECT_EQ(stamp(TimeFormat::epoch, 1700000001, 5), "1700000001.000005 ");
-    EXPECT_EQ(stamp(TimeFormat::delta, 1700000001, 5), "00:00:01.000005 ");
+    // tcpdump signs a difference: a space, or '-' when the clock stepped back.
+    EXPECT_EQ(stamp(TimeFormat::delta, 1700000001, 5), " 00:00:01.000005 ");
+    EXPECT_EQ(stamp(TimeFormat::delta, 1699999999, 0), "-00:00:01.000000 ");
     EXPECT_EQ(stamp(TimeFormat::date, 1700000001, 5), "2023-11-14 22:13:21.000005 ");
-    EXPECT_EQ(stamp(TimeFormat::since_first, 1700003601, 0), "01:00:01.000000 ");
+    EXPECT_EQ(stamp(TimeFormat::since_first, 1700003601, 0), " 01:00:01.000000 ");
     EXPECT_EQ(stamp(TimeFormat::none, 1700000001, 5), "");
 }
 
