@@ -91,7 +91,7 @@ Loaded load(const ebpf::Program& program, const std::string& name, int counters,
         return result;
     }
     result.error = -fd;
-    if (result.error == EPERM || result.error == EACCES) return result;
+    if (result.error == EPERM) return result;  // no privilege: no log to fetch
     log.assign(16 << 20, '\0');
     int again = fxdp_prog_load(insns.data(), count, name.c_str(), log.data(), unsigned(log.size()), 1);
     if (again >= 0) {  // refused once, then accepted: keep it

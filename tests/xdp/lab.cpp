@@ -227,10 +227,13 @@ Lab::~Lab() {
     }
 }
 
-Outcome Lab::fxdp(const std::vector<std::string>& args, const std::vector<std::string>& env) const {
+Outcome Lab::fxdp(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                  const std::vector<std::string>& wrap) const {
     std::vector<std::string> argv = {"env"};
     argv.insert(argv.end(), env.begin(), env.end());
-    argv.insert(argv.end(), {"nsenter", "--net=/run/netns/" + right.name(), std::string(FCAP_BIN_DIR) + "/fxdp"});
+    argv.insert(argv.end(), {"nsenter", "--net=/run/netns/" + right.name()});
+    argv.insert(argv.end(), wrap.begin(), wrap.end());
+    argv.push_back(std::string(FCAP_BIN_DIR) + "/fxdp");
     if (!args.empty()) {
         argv.push_back(args[0]);
         if (args[0] != "--help") argv.insert(argv.end(), {"--pin-dir", pin_dir});

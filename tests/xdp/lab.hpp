@@ -42,7 +42,9 @@ public:
 
     // fxdp SUBCOMMAND ARGS... in the receiving namespace, with this lab's
     // pin folder; `env` entries (NAME=VALUE) go into its environment.
-    Outcome fxdp(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) const;
+    // `wrap` runs before fxdp inside the namespace (e.g. setpriv).
+    Outcome fxdp(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
+                 const std::vector<std::string>& wrap = {}) const;
 
     // A raw socket on one end: the sender (left) or the capture behind
     // XDP (right).

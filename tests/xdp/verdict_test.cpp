@@ -2,6 +2,7 @@
 // what it does not), on a real interface, frames of every family and cut
 // ones included; its counters agree; detach restores delivery.
 #include "xdp/lab.hpp"
+#include "xdp/skip.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -12,11 +13,6 @@
 namespace fcap::xdptest {
 namespace {
 
-#define SKIP_WITHOUT_ROOT()                               \
-    do {                                                  \
-        std::string why_;                                 \
-        if (!can_run(&why_)) GTEST_SKIP() << why_;        \
-    } while (0)
 
 struct Counts {
     long packets = -1, matched = -1;
@@ -59,7 +55,7 @@ const std::vector<std::string> expressions = {
 };
 
 TEST(FxdpVerdict, DropsExactlyTheMatchesAndCountsThem) {
-    SKIP_WITHOUT_ROOT();
+    FXDP_SKIP_WITHOUT_ROOT();
     for (const auto& expression : expressions) {
         Lab lab("v");
         ASSERT_TRUE(lab.ok()) << lab.error;
@@ -70,7 +66,7 @@ TEST(FxdpVerdict, DropsExactlyTheMatchesAndCountsThem) {
 }
 
 TEST(FxdpVerdict, KeepPassesOnlyTheMatches) {
-    SKIP_WITHOUT_ROOT();
+    FXDP_SKIP_WITHOUT_ROOT();
     for (const auto& expression : {"tcp and dst port 7070", "not udp", "vlan 10"}) {
         Lab lab("k");
         ASSERT_TRUE(lab.ok()) << lab.error;
@@ -81,7 +77,7 @@ TEST(FxdpVerdict, KeepPassesOnlyTheMatches) {
 }
 
 TEST(FxdpVerdict, DetachRestoresDelivery) {
-    SKIP_WITHOUT_ROOT();
+    FXDP_SKIP_WITHOUT_ROOT();
     Lab lab("d");
     ASSERT_TRUE(lab.ok()) << lab.error;
     ASSERT_EQ(lab.fxdp({"attach", "-i", lab.right_if, "ip or ip6 or arp or vlan"}).status, 0);
@@ -100,7 +96,7 @@ TEST(FxdpVerdict, DetachRestoresDelivery) {
 
 // The attaching process is gone when these run: the pins hold the filter.
 TEST(FxdpVerdict, PinnedFilterOutlivesTheProcessAndIsFoundLater) {
-    SKIP_WITHOUT_ROOT();
+    FXDP_SKIP_WITHOUT_ROOT();
     Lab lab("p");
     ASSERT_TRUE(lab.ok()) << lab.error;
     Outcome a = lab.fxdp({"attach", "-i", lab.right_if, "-F", std::string(FCAP_TESTS_DIR) + "/xdp/udp53.filter"});
