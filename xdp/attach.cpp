@@ -31,6 +31,11 @@ int fail(const std::string& message, const std::string& hint) {
 
 std::string errno_text(int error) { return std::strerror(error); }
 
+std::string shown(const std::string& expression, std::size_t limit) {
+    if (expression.size() <= limit) return expression;
+    return expression.substr(0, limit) + "... (" + std::to_string(expression.size()) + " characters)";
+}
+
 namespace {
 
 // Test hook, documented in fxdp(1): FXDP_TEST_FAULT=pin-enospc makes the
@@ -75,7 +80,8 @@ std::optional<ebpf::Program> compile(const std::string& expression, bool keep) {
     EbpfOptions target;
     target.target = ebpf::Target::xdp;
     target.invert = keep;
-    target.ancillary = true;  // a live interface: `inbound`, `ifindex` read the xdp_md
+    target.ancillary = true;    // a live interface: `inbound`, `ifindex` read the xdp_md
+    target.lookup_sets = true;  // long host and port lists: one hash lookup (fxdp loads the maps)
     auto program = compile_ebpf(expression, options, target, sink);
     sink.print(std::cerr, "fxdp", expression);
     if (program && fault("verifier")) {
@@ -155,7 +161,7 @@ void print_loaded(const std::string& verb, const std::string& iface, const std::
     std::cout << "fxdp: " << verb << " " << iface << " (" << mode << " mode): program id " << (facts ? facts->id : 0)
               << ", " << code.insns.size() << " instructions";
     if (facts) std::cout << " (" << facts->xlated_insns << " after the verifier, " << facts->jited_bytes << " bytes jited)";
-    std::cout << "; " << (keep ? "passes only" : "drops") << " what matches: " << expression << "\n";
+    std::cout << "; " << (keep ? "passes only" : "drops") << " what matches: " << shown(expression) << "\n";
 }
 
 // Replaces the program of the fxdp filter pinned in `p` (healthy, attached).
@@ -211,7 +217,12 @@ int check(const FilterCommand& c) {
     if (!loaded.program) return load_failure(loaded);
     auto facts = xdp::program_facts(loaded.program.get());
     std::cout << "fxdp: " << code->insns.size() << " eBPF instructions, " << (c.keep ? "passes only" : "drops")
-              << " what matches: " << expression << "\n";
+              << " what matches: " << shown(expression) << "\n";
+    if (!code->sets.empty()) {
+        std::cout << "fxdp: lookup sets (hash maps):";
+        for (const auto& s : code->sets) std::cout << " " << s.size();
+        std::cout << " values\n";
+    }
     std::cout << "fxdp: the verifier accepts it: " << xdp::verifier_summary(loaded.log) << "\n";
     if (facts)
         std::cout << "fxdp: after the verifier: " << facts->xlated_insns << " instructions, " << facts->jited_bytes

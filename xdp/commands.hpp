@@ -53,5 +53,8 @@ int stats(const StatsCommand& command);
 // Shared by the subcommands.
 int fail(const std::string& message, const std::string& hint = "");
 std::string errno_text(int error);
+// An expression as messages show it: a long one (a blocklist) cut short,
+// with its length.
+std::string shown(const std::string& expression, std::size_t limit = 100);
 
 }  // namespace fcap::fxdp

@@ -121,7 +121,7 @@ void print_text(const std::vector<Entry>& entries) {
     for (const Entry& e : entries) {
         if (e.owner == "fxdp") {
             std::cout << e.interface << ": fxdp filter, " << (e.info.keep ? "passes only" : "drops") << " what matches: "
-                      << e.info.expression << "\n    " << e.mode << " mode, since " << e.info.since << ", program id "
+                      << shown(e.info.expression) << "\n    " << e.mode << " mode, since " << e.info.since << ", program id "
                       << e.program_id << ", pinned at " << e.dir << "\n";
             if (e.counters) {
                 double share = e.counters->packets ? 100.0 * double(e.counters->matched_packets) / double(e.counters->packets) : 0;
@@ -200,7 +200,7 @@ void prometheus(const std::vector<std::pair<Pinned, ebpf::Counters>>& filters) {
     std::cout << "# HELP fxdp_filter_info The filter on an interface (value 1).\n# TYPE fxdp_filter_info gauge\n";
     for (const auto& [p, k] : filters)
         std::cout << "fxdp_filter_info{interface=" << json_string(p.info.interface)
-                  << ",expression=" << json_string(p.info.expression) << ",action=\"" << (p.info.keep ? "keep" : "drop")
+                  << ",expression=" << json_string(shown(p.info.expression, 200)) << ",action=\"" << (p.info.keep ? "keep" : "drop")
                   << "\",mode=" << json_string(p.info.mode) << "} 1\n";
 }
 
@@ -257,7 +257,7 @@ int stats(const StatsCommand& c) {
     sigaction(SIGTERM, &sa, nullptr);
     if (!c.json)
         std::printf("%s: %s what matches: %s\n%-10s %14s %16s %14s %9s\n", c.interface.c_str(),
-                    p->info.keep ? "passes only" : "drops", p->info.expression.c_str(), "time", "packets/s", "bits/s",
+                    p->info.keep ? "passes only" : "drops", shown(p->info.expression).c_str(), "time", "packets/s", "bits/s",
                     "matched/s", "matched");
     std::fflush(stdout);
     Sample last = first;

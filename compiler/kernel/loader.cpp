@@ -88,6 +88,10 @@ static std::vector<bpf_insn> encode(const Program& p) {
 }
 
 std::optional<LoadedProgram> load(const Program& program, std::string* log, bool for_replay) {
+    if (!program.sets.empty()) {  // fxdp's loader (kernel/xdp_attach) creates and fills them
+        if (log) *log = "this loader does not create lookup-set maps\n";
+        return std::nullopt;
+    }
     auto insns = encode(program);
     int map_fd = -1;
     if (!program.map_refs.empty()) {

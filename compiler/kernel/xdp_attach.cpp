@@ -52,7 +52,7 @@ static int c_mode(Mode mode) {
 
 // The kernel's instruction layout: code, dst (low nibble) and src, off, imm,
 // little-endian as on every host fcap runs on.
-static std::vector<unsigned char> encode(const ebpf::Program& program, int map_fd) {
+static std::vector<unsigned char> encode(const ebpf::Program& program, const std::vector<int>& map_fds) {
     std::vector<unsigned char> out(program.insns.size() * 8);
     for (std::size_t i = 0; i < program.insns.size(); ++i) {
         const ebpf::Insn& in = program.insns[i];
@@ -62,7 +62,7 @@ static std::vector<unsigned char> encode(const ebpf::Program& program, int map_f
         std::memcpy(p + 2, &in.off, 2);
         std::memcpy(p + 4, &in.imm, 4);
     }
-    for (const auto& ref : program.map_refs) std::memcpy(&out[ref.insn_index * 8 + 4], &map_fd, 4);
+    for (const auto& ref : program.map_refs) std::memcpy(&out[ref.insn_index * 8 + 4], &map_fds[ref.map], 4);
     return out;
 }
 
@@ -79,7 +79,20 @@ Loaded load(const ebpf::Program& program, const std::string& name, int counters,
             return result;
         }
     }
-    auto insns = encode(program, result.counters.get());
+    // The lookup sets' maps: the program holds them once loaded.
+    std::vector<Fd> sets;
+    std::vector<int> map_fds = {result.counters.get()};
+    for (const auto& keys : program.sets) {
+        int fd = fxdp_set_map_create(keys.data(), unsigned(keys.size()));
+        if (fd < 0) {
+            result.error = -fd;
+            result.log = "cannot create a lookup set's map of " + std::to_string(keys.size()) + " entries";
+            return result;
+        }
+        sets.emplace_back(fd);
+        map_fds.push_back(fd);
+    }
+    auto insns = encode(program, map_fds);
     unsigned count = unsigned(program.insns.size());
     // Statistics (log level 4) fit a small buffer; the walk of a refused
     // program needs a large one, and only then.
@@ -102,6 +115,12 @@ Loaded load(const ebpf::Program& program, const std::string& name, int counters,
     log.back() = '\0';
     result.log = log.data();
     return result;
+}
+
+std::optional<std::uint32_t> test_run(int program_fd, const std::uint8_t* data, std::uint32_t size) {
+    unsigned verdict = 0;
+    if (fxdp_test_run(program_fd, data, size, &verdict) < 0) return std::nullopt;
+    return verdict;
 }
 
 std::string verifier_summary(const std::string& log) {

@@ -45,6 +45,9 @@ struct Loaded {
 // given (a replacement that carries the counts on), else a fresh one.
 Loaded load(const ebpf::Program& program, const std::string& name, int counters = -1, bool statistics = false);
 
+// Runs a loaded program once on `data`: its verdict, or nullopt.
+std::optional<std::uint32_t> test_run(int program_fd, const std::uint8_t* data, std::uint32_t size);
+
 // The verifier's summary line ("processed N insns (limit ...) ...") from a
 // statistics log, or "".
 std::string verifier_summary(const std::string& log);

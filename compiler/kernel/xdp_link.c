@@ -183,6 +183,30 @@ int fxdp_text_map_read(int map_fd, char* buf, unsigned buf_size) {
     return (int)strlen(buf);
 }
 
+int fxdp_set_map_create(const unsigned* keys, unsigned count) {
+    errno = 0;
+    int fd = bpf_map_create(BPF_MAP_TYPE_HASH, "fcap_set", 4, 1, count ? count : 1, NULL);
+    if (fd < 0) return negative_errno(fd);
+    unsigned char one = 1;
+    for (unsigned i = 0; i < count; ++i) {
+        if (bpf_map_update_elem(fd, &keys[i], &one, BPF_ANY) < 0) {
+            int err = errno;
+            close(fd);
+            return -err;
+        }
+    }
+    return fd;
+}
+
+int fxdp_test_run(int prog_fd, const void* data, unsigned size, unsigned* retval) {
+    LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = data, .data_size_in = size, .repeat = 1);
+    errno = 0;
+    int r = bpf_prog_test_run_opts(prog_fd, &opts);
+    if (r < 0) return negative_errno(r);
+    *retval = opts.retval;
+    return 0;
+}
+
 static int no_print(enum libbpf_print_level level, const char* format, va_list args) {
     (void)level;
     (void)format;

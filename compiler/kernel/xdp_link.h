@@ -63,6 +63,13 @@ int fxdp_text_map_read(int map_fd, char* buf, unsigned buf_size);
 /* The value size of a map (to size a buffer for fxdp_text_map_read). */
 int fxdp_map_value_size(int map_fd);
 
+/* A BPF_MAP_TYPE_HASH of `count` u32 keys (value: one byte, 1): a lookup
+ * set of a program (fcap::ebpf::Program::sets). */
+int fxdp_set_map_create(const unsigned* keys, unsigned count);
+
+/* Runs the program once on `data` (BPF_PROG_TEST_RUN); *retval its verdict. */
+int fxdp_test_run(int prog_fd, const void* data, unsigned size, unsigned* retval);
+
 /* libbpf's own warnings off: fxdp says what went wrong itself. */
 void fxdp_quiet_libbpf(void);
 

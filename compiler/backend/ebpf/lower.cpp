@@ -208,7 +208,34 @@ void Lowering::ret(const ir::Return& r) {
     as_.put(exit_insn());
 }
 
+// key = v; r0 = bpf_map_lookup_elem(set, &key); found when r0 != NULL.
+// Nothing is owned at a branch (assignments are stored), so the call
+// loses only cached values, which clobber_scratch forgets.
+void Lowering::lookup(std::size_t chain, ir::BlockId next, const std::vector<Label>& labels) {
+    const SetChain& c = chains_[chain];
+    incoming_[c.found].push_back(current_);
+    incoming_[c.missed].push_back(current_);
+    Reg v = gen(c.value);
+    as_.put(store_reg(sz::w, r10, key_slot(), v));
+    release(v);
+    as_.load_map(r1, set_of_[chain] + 1);
+    as_.put(mov64(r2, r10));
+    as_.put(alu64_imm(op::add, r2, key_slot()));
+    as_.put(call(helper::map_lookup_elem));
+    clobber_scratch();
+    if (c.found == next) {
+        as_.jump(cls::jmp | jop::jeq, r0, 0, labels[c.missed]);
+    } else {
+        as_.jump(cls::jmp | jop::jne, r0, 0, labels[c.found]);
+        if (c.missed != next) as_.goto_(labels[c.missed]);
+    }
+}
+
 void Lowering::branch(const ir::Branch& br, ir::BlockId next, const std::vector<Label>& labels) {
+    if (!chain_at_.empty() && chain_at_[current_] >= 0) {
+        lookup(std::size_t(chain_at_[current_]), next, labels);
+        return;
+    }
     ir::ExprId lhs = br.lhs, rhs = br.rhs;
     std::uint8_t o = jump_op(br.op);
     if (pool_.is_constant(lhs) && !pool_.is_constant(rhs)) {  // k op e: e op' k
@@ -360,6 +387,18 @@ std::optional<Program> Lowering::run() {
     for (ir::ExprId e = 0; e < pool_.size(); ++e)
         if (pool_[e].kind == ir::ExprKind::var && pool_[e].k < p_.var_count) var_expr_[pool_[e].k] = e;
     survey();
+    chains_ = find_set_chains(p_, options_.lookup_sets);
+    if (!chains_.empty()) {
+        chain_at_.assign(p_.blocks.size(), -1);
+        for (std::size_t i = 0; i < chains_.size(); ++i) chain_at_[chains_[i].members.front()] = int(i);
+        // Chains with the same keys (`src host` tests IPv4's and ARP's
+        // sender) share one map.
+        for (const auto& c : chains_) {
+            auto same = std::find(sets_.begin(), sets_.end(), c.keys);
+            set_of_.push_back(std::uint32_t(same - sets_.begin()));
+            if (same == sets_.end()) sets_.push_back(c.keys);
+        }
+    }
     reject_ = as_.new_label();
     prologue();
     Label first = as_.new_label(), second = as_.new_label();
@@ -400,7 +439,9 @@ std::optional<Program> Lowering::run() {
         as_.put(mov32_imm(r0, std::uint32_t(miss_)));
         as_.put(exit_insn());
     }
-    return as_.finish(target_, sink_);
+    auto out = as_.finish(target_, sink_);
+    if (out) out->sets = sets_;
+    return out;
 }
 
 }  // namespace detail

@@ -42,12 +42,18 @@ struct Counters {
 // emits a relocation against the map symbol.
 struct MapRef {
     std::size_t insn_index = 0;  // index of the first half of the ld_imm64
+    std::uint32_t map = 0;       // 0: the counter map; i > 0: the lookup set sets[i - 1]
 };
 
 struct Program {
     Target target = Target::socket;
     std::vector<Insn> insns;
     std::vector<MapRef> map_refs;
+    // Lookup sets (LowerOptions::lookup_sets): per set, the u32 keys of a
+    // BPF_MAP_TYPE_HASH (value: one byte) that a map reference with
+    // map = i + 1 names; the program asks "is this value one of them".
+    // Only a loader that creates them (fxdp's) may load such a program.
+    std::vector<std::vector<std::uint32_t>> sets;
     std::string license = "GPL";  // helpers such as bpf_skb_load_bytes want a GPL-compatible license
 };
 
