@@ -62,7 +62,7 @@ bool enter(const std::string& ns) {
 int load_constant(int value) {
     unsigned char insns[16] = {0xb7, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0};
     std::memcpy(insns + 4, &value, 4);
-    return fxdp_prog_load(insns, 2, value == 1 ? "bench_drop" : "bench_tx", nullptr, 0, 0);
+    return fxdp_prog_load(0, insns, 2, value == 1 ? "bench_drop" : "bench_tx", nullptr, 0, 0);
 }
 
 // veth's XDP counters of one interface, read through SIOCETHTOOL.

@@ -250,6 +250,11 @@ int attach(const FilterCommand& c) {
                         "fxdp detach -i " + c.interface + " first");
         return swap_program(*existing, expression, c.keep, false, c.interface);
     }
+    if (existing && existing->problem.empty())
+        return fail("the fxdp filter pinned at " + existing->dir + " holds another interface named " + c.interface +
+                        " (ifindex " + std::to_string(existing->link_facts->ifindex) +
+                        ", in another network namespace?)",
+                    "--pin-dir keeps the filters of each namespace apart");
     if (existing)
         return fail("stale fxdp pins at " + existing->dir + ": " + existing->problem,
                     "fxdp detach -i " + c.interface + " removes them");

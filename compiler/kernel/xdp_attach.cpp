@@ -97,7 +97,9 @@ Loaded load(const ebpf::Program& program, const std::string& name, int counters,
     // Statistics (log level 4) fit a small buffer; the walk of a refused
     // program needs a large one, and only then.
     std::vector<char> log(statistics ? 4096 : 0);
-    int fd = fxdp_prog_load(insns.data(), count, name.c_str(), log.data(), unsigned(log.size()), statistics ? 4 : 0);
+    int sched_cls = program.target == ebpf::Target::socket;
+    int fd = fxdp_prog_load(sched_cls, insns.data(), count, name.c_str(), log.data(), unsigned(log.size()),
+                            statistics ? 4 : 0);
     if (fd >= 0) {
         result.program = Fd(fd);
         if (statistics) result.log = log.data();
@@ -106,7 +108,7 @@ Loaded load(const ebpf::Program& program, const std::string& name, int counters,
     result.error = -fd;
     if (result.error == EPERM) return result;  // no privilege: no log to fetch
     log.assign(16 << 20, '\0');
-    int again = fxdp_prog_load(insns.data(), count, name.c_str(), log.data(), unsigned(log.size()), 1);
+    int again = fxdp_prog_load(sched_cls, insns.data(), count, name.c_str(), log.data(), unsigned(log.size()), 1);
     if (again >= 0) {  // refused once, then accepted: keep it
         result.program = Fd(again);
         result.error = 0;

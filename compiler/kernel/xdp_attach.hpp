@@ -41,7 +41,8 @@ struct Loaded {
     std::string log;        // the verifier's log: its statistics on success, its walk on a refusal
 };
 
-// Loads an XDP program (named `name`).  Its counter map is `counters` when
+// Loads an XDP program (named `name`); a socket program as SCHED_CLS, to
+// test-run it on frames from the Ethernet header.  Its counter map is `counters` when
 // given (a replacement that carries the counts on), else a fresh one.
 Loaded load(const ebpf::Program& program, const std::string& name, int counters = -1, bool statistics = false);
 

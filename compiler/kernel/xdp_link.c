@@ -26,8 +26,8 @@ static unsigned mode_flags(int mode) {
     }
 }
 
-int fxdp_prog_load(const void* insns, unsigned count, const char* name, char* log, unsigned log_size,
-                   unsigned log_level) {
+int fxdp_prog_load(int sched_cls, const void* insns, unsigned count, const char* name, char* log,
+                   unsigned log_size, unsigned log_level) {
     LIBBPF_OPTS(bpf_prog_load_opts, opts);
     if (log && log_size && log_level) {
         log[0] = '\0';
@@ -37,7 +37,7 @@ int fxdp_prog_load(const void* insns, unsigned count, const char* name, char* lo
     }
     errno = 0;
     return negative_errno(
-        bpf_prog_load(BPF_PROG_TYPE_XDP, name, "GPL", (const struct bpf_insn*)insns, count, &opts));
+        bpf_prog_load(sched_cls ? BPF_PROG_TYPE_SCHED_CLS : BPF_PROG_TYPE_XDP, name, "GPL", (const struct bpf_insn*)insns, count, &opts));
 }
 
 int fxdp_link_create(int prog_fd, int ifindex, int mode) {

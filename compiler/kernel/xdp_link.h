@@ -13,11 +13,13 @@ extern "C" {
 /* Attach modes, ours (the kernel's XDP_FLAGS_* are mapped in the .c file). */
 enum { FXDP_MODE_NONE = 0, FXDP_MODE_SKB = 1, FXDP_MODE_NATIVE = 2, FXDP_MODE_HW = 3 };
 
-/* An XDP program from encoded instructions (8 bytes each, kernel layout).
+/* An XDP program from encoded instructions (8 bytes each, kernel layout),
+ * or with `sched_cls` a socket-filter program loaded as SCHED_CLS (whose
+ * test runner hands it the Ethernet header, as a raw socket sees it).
  * log_level 0: no log; 1: the verifier's walk (for a refusal); 4: its
  * statistics (for a success).  Returns the program fd. */
-int fxdp_prog_load(const void* insns, unsigned count, const char* name, char* log, unsigned log_size,
-                   unsigned log_level);
+int fxdp_prog_load(int sched_cls, const void* insns, unsigned count, const char* name, char* log,
+                   unsigned log_size, unsigned log_level);
 
 int fxdp_link_create(int prog_fd, int ifindex, int mode);
 int fxdp_link_update(int link_fd, int new_prog_fd);

@@ -4,9 +4,13 @@
 #include "xdp/lab.hpp"
 #include "xdp/skip.hpp"
 
+#include "support/netns/process.hpp"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <regex>
 
@@ -122,6 +126,31 @@ TEST(FxdpVerdict, PinnedFilterOutlivesTheProcessAndIsFoundLater) {
     Outcome d = lab.fxdp({"detach", "-i", lab.right_if});
     EXPECT_EQ(d.status, 0) << d.output;
     EXPECT_EQ(lab.fxdp({"status", "--json"}).output, "[]\n");
+}
+
+// stats runs until Ctrl-C, then prints the total; --per-cpu adds CPU lines.
+TEST(FxdpVerdict, StatsPrintsRatesAndATotalOnInterrupt) {
+    FXDP_SKIP_WITHOUT_ROOT();
+    Lab lab("s");
+    ASSERT_TRUE(lab.ok()) << lab.error;
+    ASSERT_EQ(lab.fxdp({"attach", "-i", lab.right_if, "udp"}).status, 0);
+    std::string out = lab.pin_dir + "-stats.txt";
+    out = "/tmp/" + out.substr(out.rfind('/') + 1);
+    auto child = tools::Child::spawn({"nsenter", "--net=/run/netns/" + lab.right.name(),
+                                      std::string(FCAP_BIN_DIR) + "/fxdp", "stats", "--pin-dir", lab.pin_dir, "-i",
+                                      lab.right_if, "--interval", "0.2", "--per-cpu"},
+                                     out, out);
+    ASSERT_TRUE(tools::wait_for_text(out, "matched/s", 5000)) << tools::read_text(out);
+    int tx = lab.sender();
+    ASSERT_TRUE(lab.send(tx, mixed_frames()));
+    close(tx);
+    ASSERT_TRUE(tools::wait_for_text(out, "cpu1", 5000)) << tools::read_text(out);
+    child.signal(SIGINT);
+    EXPECT_EQ(child.wait(5000), 0);
+    std::string text = tools::read_text(out);
+    std::remove(out.c_str());
+    EXPECT_NE(text.find("total over"), std::string::npos) << text;
+    EXPECT_NE(text.find("since attach: 26 packets"), std::string::npos) << text;
 }
 
 }  // namespace
