@@ -205,13 +205,13 @@ Lab::Lab(const std::string& tag)
     // probe until one arrives.
     int tx = sender(), rx = capture();
     bool through = false;
-    for (int tries = 0; tries < 50 && !through && tx >= 0 && rx >= 0; ++tries) {
+    for (int tries = 0; tries < 100 && !through && tx >= 0 && rx >= 0; ++tries) {
         send(tx, {frame("bare", 0xffff)});
         through = received(rx, 100).count(0xffff) > 0;
     }
     if (tx >= 0) close(tx);
     if (rx >= 0) close(rx);
-    if (!through) error = "the veth pair carries no frames after 5 s";
+    if (!through) error = "the veth pair carries no frames after 10 s";
 }
 
 Lab::~Lab() {
