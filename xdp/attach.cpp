@@ -144,15 +144,16 @@ int pin(int fd, const std::string& path) {
     return r < 0 ? -r : 0;
 }
 
-// Removes another program from the interface (--force).
+// Removes other programs from the interface (--force): through netlink,
+// or, for one a bpf_link holds (netlink refuses: EBUSY), through its link.
 bool remove_foreign(int ifindex, const std::vector<xdp::Attached>& others) {
-    xdp::Fd link(fxdp_find_link(ifindex));
-    if (link) return fxdp_link_detach(link.get()) == 0;
     for (const auto& a : others) {
         int mode = a.mode == xdp::Mode::skb ? FXDP_MODE_SKB : a.mode == xdp::Mode::hw ? FXDP_MODE_HW : FXDP_MODE_NATIVE;
-        if (fxdp_netlink_detach(ifindex, mode) < 0) return false;
+        if (fxdp_netlink_detach(ifindex, mode) == 0) continue;
+        xdp::Fd link(fxdp_find_link(ifindex, a.program_id));
+        if (!link || fxdp_link_detach(link.get()) < 0) return false;
     }
-    return true;
+    return xdp::attached(ifindex).empty();
 }
 
 void print_loaded(const std::string& verb, const std::string& iface, const std::string& mode, const xdp::Fd& program,
@@ -219,9 +220,10 @@ int check(const FilterCommand& c) {
     std::cout << "fxdp: " << code->insns.size() << " eBPF instructions, " << (c.keep ? "passes only" : "drops")
               << " what matches: " << shown(expression) << "\n";
     if (!code->sets.empty()) {
-        std::cout << "fxdp: lookup sets (hash maps):";
-        for (const auto& s : code->sets) std::cout << " " << s.size();
-        std::cout << " values\n";
+        std::cout << "fxdp: lookup sets:";
+        for (const auto& s : code->sets)
+            std::cout << " " << s.keys.size() << (s.prefix_lengths.empty() ? " values (hash)" : " networks (LPM trie)");
+        std::cout << "\n";
     }
     std::cout << "fxdp: the verifier accepts it: " << xdp::verifier_summary(loaded.log) << "\n";
     if (facts)

@@ -84,7 +84,7 @@ std::optional<Pinned> open_pinned(const std::string& root, const std::string& na
     else if (!p.link_facts)
         p.problem = "the pinned link cannot be read";
     else if (p.link_facts->ifindex == 0)
-        p.problem = "the interface is gone; its link is defunct";
+        p.problem = "the interface is gone, or its program was detached by force: its link is defunct";
     return p;
 }
 

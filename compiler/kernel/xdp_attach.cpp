@@ -82,11 +82,13 @@ Loaded load(const ebpf::Program& program, const std::string& name, int counters,
     // The lookup sets' maps: the program holds them once loaded.
     std::vector<Fd> sets;
     std::vector<int> map_fds = {result.counters.get()};
-    for (const auto& keys : program.sets) {
-        int fd = fxdp_set_map_create(keys.data(), unsigned(keys.size()));
+    for (const auto& set : program.sets) {
+        unsigned n = unsigned(set.keys.size());
+        int fd = set.prefix_lengths.empty() ? fxdp_set_map_create(set.keys.data(), n)
+                                            : fxdp_prefix_map_create(set.keys.data(), set.prefix_lengths.data(), n);
         if (fd < 0) {
             result.error = -fd;
-            result.log = "cannot create a lookup set's map of " + std::to_string(keys.size()) + " entries";
+            result.log = "cannot create a lookup set's map of " + std::to_string(n) + " entries";
             return result;
         }
         sets.emplace_back(fd);

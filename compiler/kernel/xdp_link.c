@@ -4,6 +4,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <linux/bpf.h>
@@ -122,13 +123,14 @@ int fxdp_get_link_facts(int link_fd, struct fxdp_link_facts* out) {
     return 0;
 }
 
-int fxdp_find_link(int ifindex) {
+int fxdp_find_link(int ifindex, unsigned prog_id) {
     __u32 id = 0;
     while (bpf_link_get_next_id(id, &id) == 0) {
         int fd = bpf_link_get_fd_by_id(id);
         if (fd < 0) continue;
         struct fxdp_link_facts facts;
-        if (fxdp_get_link_facts(fd, &facts) == 0 && facts.type == BPF_LINK_TYPE_XDP && facts.ifindex == ifindex)
+        if (fxdp_get_link_facts(fd, &facts) == 0 && facts.type == BPF_LINK_TYPE_XDP && facts.ifindex == ifindex &&
+            facts.prog_id == prog_id)
             return fd;
         close(fd);
     }
@@ -190,6 +192,26 @@ int fxdp_set_map_create(const unsigned* keys, unsigned count) {
     unsigned char one = 1;
     for (unsigned i = 0; i < count; ++i) {
         if (bpf_map_update_elem(fd, &keys[i], &one, BPF_ANY) < 0) {
+            int err = errno;
+            close(fd);
+            return -err;
+        }
+    }
+    return fd;
+}
+
+int fxdp_prefix_map_create(const unsigned* networks, const unsigned char* lengths, unsigned count) {
+    LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_NO_PREALLOC);
+    errno = 0;
+    int fd = bpf_map_create(BPF_MAP_TYPE_LPM_TRIE, "fcap_nets", 8, 1, count ? count : 1, &opts);
+    if (fd < 0) return negative_errno(fd);
+    unsigned char one = 1;
+    for (unsigned i = 0; i < count; ++i) {
+        struct {
+            __u32 prefixlen;
+            __u32 address;
+        } key = {lengths[i], htonl(networks[i])};
+        if (bpf_map_update_elem(fd, &key, &one, BPF_ANY) < 0) {
             int err = errno;
             close(fd);
             return -err;

@@ -52,8 +52,10 @@ struct fxdp_link_facts {
     int ifindex;
 };
 int fxdp_get_link_facts(int link_fd, struct fxdp_link_facts* out);
-/* The fd of the XDP bpf_link that holds ifindex, or -ENOENT. */
-int fxdp_find_link(int ifindex);
+/* The fd of the XDP bpf_link that attaches program `prog_id` to ifindex,
+ * or -ENOENT.  (A link tells its ifindex but not its network namespace:
+ * the program id is what names the right one.) */
+int fxdp_find_link(int ifindex, unsigned prog_id);
 /* Removes a program attached through netlink (not a link) in `mode`. */
 int fxdp_netlink_detach(int ifindex, int mode);
 
@@ -68,6 +70,9 @@ int fxdp_map_value_size(int map_fd);
 /* A BPF_MAP_TYPE_HASH of `count` u32 keys (value: one byte, 1): a lookup
  * set of a program (fcap::ebpf::Program::sets). */
 int fxdp_set_map_create(const unsigned* keys, unsigned count);
+/* A BPF_MAP_TYPE_LPM_TRIE of `count` IPv4 networks (host-order addresses
+ * and their prefix lengths). */
+int fxdp_prefix_map_create(const unsigned* networks, const unsigned char* lengths, unsigned count);
 
 /* Runs the program once on `data` (BPF_PROG_TEST_RUN); *retval its verdict. */
 int fxdp_test_run(int prog_fd, const void* data, unsigned size, unsigned* retval);

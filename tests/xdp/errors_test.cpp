@@ -158,6 +158,27 @@ TEST(FxdpErrors, SomeoneElsesProgramIsRefusedWithoutForce) {
     EXPECT_SAYS(lab.fxdp({"status"}), "fxdp filter, drops what matches: tcp");
 }
 
+// Another program held by a bpf_link (here, fxdp's own under other pins):
+// refused, and --force detaches that link, no other.
+TEST(FxdpErrors, ForceDetachesAForeignLink) {
+    FXDP_SKIP_WITHOUT_ROOT();
+    Lab lab("e10");
+    ASSERT_TRUE(lab.ok()) << lab.error;
+    const std::string other = lab.pin_dir + "-other";
+    Outcome a = lab.fxdp({"attach", "--pin-dir", other, "-i", lab.right_if, "udp"});
+    ASSERT_EQ(a.status, 0) << a.output;
+    Outcome r = lab.fxdp({"attach", "-i", lab.right_if, "tcp"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_SAYS(r, "\"fxdp_drop\"");
+    Outcome f = lab.fxdp({"attach", "-i", lab.right_if, "--force", "tcp"});
+    EXPECT_EQ(f.status, 0) << f.output;
+    EXPECT_SAYS(lab.fxdp({"status"}), "fxdp filter, drops what matches: tcp");
+    Outcome d = lab.fxdp({"detach", "--pin-dir", other, "--all"});
+    EXPECT_EQ(d.status, 0) << d.output;
+    EXPECT_SAYS(d, "removed stale pins");
+    rmdir(other.c_str());
+}
+
 TEST(FxdpErrors, SecondAttachReplacesAndCheckAttachesNothing) {
     FXDP_SKIP_WITHOUT_ROOT();
     Lab lab("e9");

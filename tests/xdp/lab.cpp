@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
@@ -236,7 +237,8 @@ Outcome Lab::fxdp(const std::vector<std::string>& args, const std::vector<std::s
     argv.push_back(std::string(FCAP_BIN_DIR) + "/fxdp");
     if (!args.empty()) {
         argv.push_back(args[0]);
-        if (args[0] != "--help") argv.insert(argv.end(), {"--pin-dir", pin_dir});
+        bool own_pins = std::find(args.begin(), args.end(), "--pin-dir") != args.end();
+        if (args[0] != "--help" && !own_pins) argv.insert(argv.end(), {"--pin-dir", pin_dir});
         argv.insert(argv.end(), args.begin() + 1, args.end());
     }
     Outcome r;

@@ -33,6 +33,18 @@ std::string ports(const std::string& prefix, unsigned first, unsigned count) {
     return out;
 }
 
+// Networks of many prefix lengths (an LPM trie), some holding the frames'
+// sources (10.100.0.0 .. 10.100.0.47).
+std::string mixed_nets() {
+    std::string out = "src net 10.100.0.0/30 or src net 10.100.0.8/29 or src host 10.100.0.33 or "
+                      "src net 10.100.0.40/31 or src net 10.100.0.24/30 or src net 10.0.0.0/16";
+    for (const char* net : {"172.16.0.0/12", "192.168.0.0/16", "198.51.100.0/24", "203.0.113.0/24", "192.0.2.0/25",
+                            "100.64.0.0/10", "169.254.0.0/16", "10.99.0.0/16", "10.101.0.0/16", "10.100.1.0/24",
+                            "10.100.0.64/26", "10.100.0.128/25"})
+        out += std::string(" or src net ") + net;
+    return out;
+}
+
 void put16(Bytes& b, unsigned v) {
     b.push_back(std::uint8_t(v >> 8));
     b.push_back(std::uint8_t(v));
@@ -152,6 +164,9 @@ TEST(FxdpLookupSets, KeepLibpcapsVerdictsOnEveryCut) {
         "not (" + any_of("src host", 0, 24) + ")",
         "vlan and (" + any_of("src", 0, 30) + ")",
         any_of("src net", 0, 20) + " or src net 10.100.0.32/30",
+        mixed_nets(),
+        "tcp and not (" + mixed_nets() + ")",
+        "arp or (" + mixed_nets() + ")",
     };
     for (const auto& e : expressions) {
         expect_libpcap_verdicts(e, false);

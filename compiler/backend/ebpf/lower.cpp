@@ -208,7 +208,8 @@ void Lowering::ret(const ir::Return& r) {
     as_.put(exit_insn());
 }
 
-// key = v; r0 = bpf_map_lookup_elem(set, &key); found when r0 != NULL.
+// key = v (an LPM trie's: { 32, v in network order }); r0 =
+// bpf_map_lookup_elem(set, &key); found when r0 != NULL.
 // Nothing is owned at a branch (assignments are stored), so the call
 // loses only cached values, which clobber_scratch forgets.
 void Lowering::lookup(std::size_t chain, ir::BlockId next, const std::vector<Label>& labels) {
@@ -216,7 +217,14 @@ void Lowering::lookup(std::size_t chain, ir::BlockId next, const std::vector<Lab
     incoming_[c.found].push_back(current_);
     incoming_[c.missed].push_back(current_);
     Reg v = gen(c.value);
-    as_.put(store_reg(sz::w, r10, key_slot(), v));
+    if (c.prefix_lengths.empty()) {
+        as_.put(store_reg(sz::w, r10, key_slot(), v));
+    } else {
+        as_.put(store_imm(sz::w, r10, key_slot(), 32));
+        as_.put(to_big_endian(v, 32));
+        clobber(v);  // it no longer holds the value
+        as_.put(store_reg(sz::w, r10, std::int16_t(key_slot() + 4), v));
+    }
     release(v);
     as_.load_map(r1, set_of_[chain] + 1);
     as_.put(mov64(r2, r10));
@@ -394,9 +402,10 @@ std::optional<Program> Lowering::run() {
         // Chains with the same keys (`src host` tests IPv4's and ARP's
         // sender) share one map.
         for (const auto& c : chains_) {
-            auto same = std::find(sets_.begin(), sets_.end(), c.keys);
+            LookupSet set{c.keys, c.prefix_lengths};
+            auto same = std::find(sets_.begin(), sets_.end(), set);
             set_of_.push_back(std::uint32_t(same - sets_.begin()));
-            if (same == sets_.end()) sets_.push_back(c.keys);
+            if (same == sets_.end()) sets_.push_back(std::move(set));
         }
     }
     reject_ = as_.new_label();

@@ -143,7 +143,7 @@ private:
     std::vector<SetChain> chains_;        // LowerOptions::lookup_sets
     std::vector<int> chain_at_;           // per block: the chain it heads, or -1
     std::vector<std::uint32_t> set_of_;   // per chain: its set in sets_
-    std::vector<std::vector<std::uint32_t>> sets_;
+    std::vector<LookupSet> sets_;
 };
 
 }  // namespace fcap::ebpf::detail

@@ -45,15 +45,24 @@ struct MapRef {
     std::uint32_t map = 0;       // 0: the counter map; i > 0: the lookup set sets[i - 1]
 };
 
+// A set a program looks values up in: "is this value one of the keys"
+// (BPF_MAP_TYPE_HASH, u32 key, one-byte value), or with prefix lengths
+// "does this address fall in one of the networks" (BPF_MAP_TYPE_LPM_TRIE,
+// key { u32 prefix length; u32 address in network order }).
+struct LookupSet {
+    std::vector<std::uint32_t> keys;              // values, or networks (host order)
+    std::vector<std::uint8_t> prefix_lengths;     // empty: a hash set; else one per key
+    bool operator==(const LookupSet&) const = default;
+};
+
 struct Program {
     Target target = Target::socket;
     std::vector<Insn> insns;
     std::vector<MapRef> map_refs;
-    // Lookup sets (LowerOptions::lookup_sets): per set, the u32 keys of a
-    // BPF_MAP_TYPE_HASH (value: one byte) that a map reference with
-    // map = i + 1 names; the program asks "is this value one of them".
-    // Only a loader that creates them (fxdp's) may load such a program.
-    std::vector<std::vector<std::uint32_t>> sets;
+    // Lookup sets (LowerOptions::lookup_sets), named by map references with
+    // map = i + 1.  Only a loader that creates them (fxdp's) may load such
+    // a program.
+    std::vector<LookupSet> sets;
     std::string license = "GPL";  // helpers such as bpf_skb_load_bytes want a GPL-compatible license
 };
 
