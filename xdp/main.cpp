@@ -17,7 +17,7 @@ const char* examples = R"(examples:
   fxdp status                                        every interface's XDP program
   fxdp stats -i eth0 --interval 2                    live rates; Ctrl-C prints the total
   fxdp stats --prometheus > /var/lib/node_exporter/fxdp.prom
-  fxdp replace -i eth0 -- 'tcp and dst port (7070 or 7071)'   atomic swap
+  fxdp replace -i eth0 -- 'tcp and (dst port 7070 or dst port 7071)'  atomic swap
   fxdp detach -i eth0
 )";
 
