@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang llvm libclang-rt-14-dev            # BPF C reference filters in benchmarks, fuzzers
   tcpdump bpftool iproute2 netbase          # tests: reference captures, loading objects, veth pairs
+  xdp-tools                                 # bench/xdp_drop_bench: xdp-filter as the peer to beat
 )
 
 missing=()

@@ -13,10 +13,15 @@ namespace fcap {
 
 namespace {
 
+// Below this many tests a chain of compares beats a helper call (about
+// 1 ns a compare, some 10 ns a hash lookup).
+constexpr std::uint32_t lookup_set_threshold = 16;
+
 ebpf::LowerOptions lower_options(const EbpfOptions& o) {
     ebpf::LowerOptions l;
     l.invert = o.invert;
     l.ancillary = o.ancillary;
+    l.lookup_sets = o.lookup_sets ? lookup_set_threshold : 0;
     return l;
 }
 
@@ -46,6 +51,10 @@ std::optional<ebpf::Program> ebpf_from_cbpf(const std::vector<cbpf::Insn>& progr
 }
 
 bool write_object(const ebpf::Program& program, const std::string& path, diag::Sink& sink) {
+    if (!program.sets.empty()) {
+        sink.error("a program with lookup sets cannot be written as an ELF object (nothing fills its maps)");
+        return false;
+    }
     return ebpf::write_elf(program, path, sink);
 }
 

@@ -49,12 +49,16 @@ std::optional<Counters> read_counters(const LoadedProgram& program) {
 }
 
 std::optional<LoadedProgram> load(const Program& program, std::string* log, bool for_replay) {
+    if (!program.sets.empty()) {  // fxdp's loader (kernel/xdp_attach) creates and fills them
+        if (log) *log = "this loader does not create lookup-set maps\n";
+        return std::nullopt;
+    }
     int map_fd = -1;
     if (!program.map_refs.empty()) {
         map_fd = create_counter_map(log);
         if (map_fd < 0) return std::nullopt;
     }
-    auto insns = encode(program, map_fd);
+    auto insns = encode(program, {map_fd});
     fcap_prog_kind kind = program.target == Target::xdp ? FCAP_PROG_XDP
                           : for_replay                  ? FCAP_PROG_SCHED_CLS
                                                         : FCAP_PROG_SOCKET_FILTER;

@@ -30,8 +30,8 @@ void Assembler::jump(std::uint8_t cls_op, Reg dst, Reg s, Label target) {
 
 void Assembler::goto_(Label target) { jump(cls::jmp | jop::ja, r0, 0, target); }
 
-void Assembler::load_map(Reg dst) {
-    map_refs_.push_back({code_.size()});
+void Assembler::load_map(Reg dst, std::uint32_t map) {
+    map_refs_.push_back({code_.size(), map});
     put(Insn{std::uint8_t(cls::ld | sz::dw | mode::imm), dst, pseudo_map_fd, 0, 0});
     put(Insn{});
 }

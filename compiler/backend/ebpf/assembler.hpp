@@ -24,9 +24,10 @@ public:
     void jump(std::uint8_t cls_op, Reg dst, std::int32_t imm, Label target);
     void jump(std::uint8_t cls_op, Reg dst, Reg s, Label target);
     void goto_(Label target);
-    // An instruction that loads the counter map's address (ld_imm64 with
-    // BPF_PSEUDO_MAP_FD), recorded as a map reference.
-    void load_map(Reg dst);
+    // An instruction that loads a map's address (ld_imm64 with
+    // BPF_PSEUDO_MAP_FD), recorded as a map reference: map 0 is the counter
+    // map, i > 0 the lookup set i - 1.
+    void load_map(Reg dst, std::uint32_t map = 0);
 
     bool jumped_to(Label label) const { return uses_[std::size_t(label)] > 0; }
     std::size_t size() const { return code_.size(); }

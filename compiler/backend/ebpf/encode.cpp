@@ -7,7 +7,7 @@ namespace fcap::ebpf {
 
 static_assert(std::endian::native == std::endian::little, "the register nibbles below are little-endian's");
 
-std::vector<std::uint8_t> encode(const Program& program, int map_fd) {
+std::vector<std::uint8_t> encode(const Program& program, const std::vector<int>& map_fds) {
     std::vector<std::uint8_t> out(program.insns.size() * 8);
     auto put = [&](std::size_t index, const Insn& in) {
         std::uint8_t* p = out.data() + index * 8;
@@ -19,8 +19,8 @@ std::vector<std::uint8_t> encode(const Program& program, int map_fd) {
     for (std::size_t i = 0; i < program.insns.size(); ++i) put(i, program.insns[i]);
     for (const auto& ref : program.map_refs) {
         Insn first = program.insns[ref.insn_index];
-        if (map_fd >= 0) {
-            first.imm = map_fd;
+        if (!map_fds.empty()) {
+            first.imm = map_fds.at(ref.map);
         } else {
             first.src = 0;  // libbpf sets BPF_PSEUDO_MAP_FD when it relocates
             first.imm = 0;

@@ -191,7 +191,42 @@ void Lowering::ret(const ir::Return& r) {
     as_.put(exit_insn());
 }
 
+// key = v (an LPM trie's: { 32, v in network order }); r0 =
+// bpf_map_lookup_elem(set, &key); found when r0 != NULL.
+// Nothing is owned at a branch (assignments are stored), so the call
+// loses only cached values, which clobber_scratch forgets.
+void Lowering::lookup(std::size_t chain, ir::BlockId next, const std::vector<Label>& labels) {
+    const SetChain& c = chains_[chain];
+    incoming_[c.found].push_back(current_);
+    incoming_[c.missed].push_back(current_);
+    Reg v = gen(c.value);
+    if (c.prefix_lengths.empty()) {
+        as_.put(store_reg(sz::w, r10, key_slot(), v));
+    } else {
+        as_.put(store_imm(sz::w, r10, key_slot(), 32));
+        as_.put(to_big_endian(v, 32));
+        clobber(v);  // it no longer holds the value
+        as_.put(store_reg(sz::w, r10, std::int16_t(key_slot() + 4), v));
+    }
+    release(v);
+    as_.load_map(r1, set_of_[chain] + 1);
+    as_.put(mov64(r2, r10));
+    as_.put(alu64_imm(op::add, r2, key_slot()));
+    as_.put(call(helper::map_lookup_elem));
+    clobber_scratch();
+    if (c.found == next) {
+        as_.jump(cls::jmp | jop::jeq, r0, 0, labels[c.missed]);
+    } else {
+        as_.jump(cls::jmp | jop::jne, r0, 0, labels[c.found]);
+        if (c.missed != next) as_.goto_(labels[c.missed]);
+    }
+}
+
 void Lowering::branch(const ir::Branch& br, ir::BlockId next, const std::vector<Label>& labels) {
+    if (!chain_at_.empty() && chain_at_[current_] >= 0) {
+        lookup(std::size_t(chain_at_[current_]), next, labels);
+        return;
+    }
     ir::ExprId lhs = br.lhs, rhs = br.rhs;
     std::uint8_t o = jump_op(br.op);
     if (pool_.is_constant(lhs) && !pool_.is_constant(rhs)) {  // k op e: e op' k
@@ -329,6 +364,19 @@ std::optional<Program> Lowering::run() {
     for (ir::ExprId e = 0; e < pool_.size(); ++e)
         if (pool_[e].kind == ir::ExprKind::var && pool_[e].k < p_.var_count) var_expr_[pool_[e].k] = e;
     survey();
+    chains_ = find_set_chains(p_, options_.lookup_sets);
+    if (!chains_.empty()) {
+        chain_at_.assign(p_.blocks.size(), -1);
+        for (std::size_t i = 0; i < chains_.size(); ++i) chain_at_[chains_[i].members.front()] = int(i);
+        // Chains with the same keys (`src host` tests IPv4's and ARP's
+        // sender) share one map.
+        for (const auto& c : chains_) {
+            LookupSet set{c.keys, c.prefix_lengths};
+            auto same = std::find(sets_.begin(), sets_.end(), set);
+            set_of_.push_back(std::uint32_t(same - sets_.begin()));
+            if (same == sets_.end()) sets_.push_back(std::move(set));
+        }
+    }
     prologue();
     Label first = as_.new_label(), second = as_.new_label();
     if (target_ == Target::xdp) {
@@ -362,7 +410,9 @@ std::optional<Program> Lowering::run() {
     } else {
         body({0, false}, first);
     }
-    return frame_.finish();
+    auto out = frame_.finish();
+    if (out) out->sets = sets_;
+    return out;
 }
 
 }  // namespace detail

@@ -34,6 +34,13 @@ struct LowerOptions {
     // reject the packet, as libpcap's bpf_filter does on a capture file, so
     // that replayed verdicts equal libpcap's; a live capture turns this on.
     bool ancillary = false;
+    // A chain of at least this many equality tests of one value against
+    // constants, all with one outcome (`src host A1 or ... or An`), becomes
+    // one lookup in a hash map (Program::sets); 0 never.  The chain's first
+    // test evaluates the value, so a packet too short for it is rejected
+    // exactly as before (libpcap's rule).  Needs a loader that creates the
+    // sets' maps (fxdp's); ELF objects cannot carry their contents.
+    std::uint32_t lookup_sets = 0;
 };
 
 constexpr std::int32_t xdp_drop = 1, xdp_pass = 2;

@@ -8,6 +8,7 @@
 #include "backend/ebpf/assembler.hpp"
 #include "backend/ebpf/frame.hpp"
 #include "backend/ebpf/lower.hpp"
+#include "backend/ebpf/sets.hpp"
 
 #include <array>
 #include <cstdint>
@@ -54,6 +55,8 @@ private:
     void block(ir::BlockId b, ir::BlockId next, const std::vector<Label>& labels);
     void branch(const ir::Branch& br, ir::BlockId next, const std::vector<Label>& labels);
     void ret(const ir::Return& r);
+    // A chain of equality tests as one hash-map lookup (sets.hpp).
+    void lookup(std::size_t chain, ir::BlockId next, const std::vector<Label>& labels);
     void survey();
 
     // values.cpp
@@ -137,6 +140,10 @@ private:
     std::uint32_t spills_ = 0;
     std::vector<std::uint8_t> need_;      // per expression, 0 until computed
     std::vector<std::uint64_t> max_;      // per expression, 0 until computed (stored + 1)
+    std::vector<SetChain> chains_;        // LowerOptions::lookup_sets
+    std::vector<int> chain_at_;           // per block: the chain it heads, or -1
+    std::vector<std::uint32_t> set_of_;   // per chain: its set in sets_
+    std::vector<LookupSet> sets_;
 };
 
 }  // namespace fcap::ebpf::detail

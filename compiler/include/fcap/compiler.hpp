@@ -60,6 +60,12 @@ struct EbpfOptions {
     bool invert = false;     // XDP: drop everything but the matches
     bool ancillary = false;  // read Linux's SKF_AD_* data (inbound, ifindex, ...) from the packet's metadata
                              // (live use); off, such loads reject the packet as libpcap does on a capture file
+    // Long disjunctions of tests on one field (`src host A1 or ... or An`,
+    // `dst port P1 or dst port P2 ...`; networks of several prefix lengths)
+    // as one lookup in a hash map or an LPM trie (Program::sets).  The
+    // program then needs a loader that fills those maps (fxdp's); no ELF
+    // object can carry them, so write_object refuses such a program.
+    bool lookup_sets = false;
 };
 
 // Expression -> eBPF (socket filter or XDP) with a per-CPU counter map.

@@ -39,19 +39,35 @@ struct Counters {
 // emits a relocation against the map symbol.
 struct MapRef {
     std::size_t insn_index = 0;  // index of the first half of the ld_imm64
+    std::uint32_t map = 0;       // 0: the counter map; i > 0: the lookup set sets[i - 1]
+};
+
+// A set a program looks values up in: "is this value one of the keys"
+// (BPF_MAP_TYPE_HASH, u32 key, one-byte value), or with prefix lengths
+// "does this address fall in one of the networks" (BPF_MAP_TYPE_LPM_TRIE,
+// key { u32 prefix length; u32 address in network order }).
+struct LookupSet {
+    std::vector<std::uint32_t> keys;              // values, or networks (host order)
+    std::vector<std::uint8_t> prefix_lengths;     // empty: a hash set; else one per key
+    bool operator==(const LookupSet&) const = default;
 };
 
 struct Program {
     Target target = Target::socket;
     std::vector<Insn> insns;
     std::vector<MapRef> map_refs;
+    // Lookup sets (LowerOptions::lookup_sets), named by map references with
+    // map = i + 1.  Only a loader that creates them (fxdp's) may load such
+    // a program.
+    std::vector<LookupSet> sets;
     std::string license = "GPL";  // helpers such as bpf_skb_load_bytes want a GPL-compatible license
 };
 
 // The kernel's encoding of the program (struct bpf_insn: 8 bytes each, the
 // registers in one byte, destination in the low nibble).  Each map
-// reference gets `map_fd` as its immediate; with map_fd < 0 (an ELF object)
-// its immediate and source stay 0 for the loader's relocation to fill.
-std::vector<std::uint8_t> encode(const Program& program, int map_fd = -1);
+// reference gets map_fds[ref.map] as its immediate (0: the counters, i: the
+// lookup set sets[i - 1]); with no fds (an ELF object) its immediate and
+// source stay 0 for the loader's relocation to fill.
+std::vector<std::uint8_t> encode(const Program& program, const std::vector<int>& map_fds = {});
 
 }  // namespace fcap::ebpf
