@@ -44,8 +44,11 @@ std::string hex_lines(Bytes b, std::size_t at, std::size_t length, const char* p
 
 std::string flag_names(std::uint32_t value, std::initializer_list<std::pair<std::uint32_t, const char*>> names) {
     std::string s;
-    for (auto [bit, name] : names)
-        if (value & bit) s += (s.empty() ? "" : ", ") + std::string(name);
+    for (auto [bit, name] : names) {
+        if (!(value & bit)) continue;
+        if (!s.empty()) s += ", ";
+        s += name;
+    }
     return s.empty() ? "none" : s;
 }
 
