@@ -12,7 +12,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 prefix=$tmp/prefix
 cmake --install "$build" --prefix "$prefix" > "$tmp/install.log" || { cat "$tmp/install.log"; fail "cmake --install"; }
-for f in bin/fcc bin/fcap share/man/man1/fcc.1 share/man/man1/fcap.1 include/fcap/compiler.hpp \
+for f in bin/fcc bin/fcap bin/fxdp share/man/man1/fcc.1 share/man/man1/fxdp.1 share/man/man1/fcap.1 include/fcap/compiler.hpp \
          include/fcap/cbpf.hpp include/fcap/ebpf.hpp include/fcap/diagnostics.hpp; do
   [[ -e $prefix/$f ]] || fail "$f is not installed"
 done
@@ -51,8 +51,11 @@ deb=$(ls "$tmp"/deb/*.deb | head -1)
 [[ -f $deb ]] || fail "no .deb"
 depends=$(dpkg-deb -f "$deb" Depends)
 for d in libpcap libbpf libelf; do [[ $depends == *$d* ]] || fail "the package does not depend on $d: $depends"; done
-dpkg-deb -c "$deb" | grep -q './usr/bin/fcc$' || fail "the package has no /usr/bin/fcc"
-dpkg-deb -c "$deb" | grep -q 'usr/include/fcap/compiler.hpp' || fail "the package has no headers"
+dpkg-deb -c "$deb" > "$tmp/contents.txt"
+for f in ./usr/bin/fcc ./usr/bin/fcap ./usr/bin/fxdp ./usr/include/fcap/compiler.hpp ./usr/share/man/man1/fxdp.1; do
+  grep -q " $f\$" "$tmp/contents.txt" || fail "the package has no ${f#.}"
+done
 dpkg-deb -x "$deb" "$tmp/root"
-"$tmp/root/usr/bin/fcc" -ddd 'tcp and dst port 7070' | head -1 | grep -qx '[0-9]*' || fail "the packaged fcc does not run"
+"$tmp/root/usr/bin/fcc" -ddd 'tcp and dst port 7070' > "$tmp/ddd.txt" || fail "the packaged fcc does not run"
+grep -qx '[0-9]*' <(head -1 "$tmp/ddd.txt") || fail "the packaged fcc printed no -ddd program"
 echo "install: prefix, find_package, pkg-config and .deb ($(basename "$deb")) all work"
