@@ -135,21 +135,10 @@ const char* dhcp_message_name(std::uint8_t type) {
     return type < sizeof names / sizeof *names ? names[type] : nullptr;
 }
 
-// tcpdump's fn_print_char: control bytes as ^X, high ones as M-x.
+// Text as tcpdump's fn_print_char shows it.
 std::string text_of(Bytes b, std::size_t at, std::size_t length) {
     std::string s;
-    for (std::size_t i = 0; i < length; ++i) {
-        std::uint8_t c = b.u8(at + i);
-        if (c & 0x80) {
-            c &= 0x7f;
-            s += "M-";
-        }
-        if (c < 0x20 || c == 0x7f) {
-            c ^= 0x40;
-            s += '^';
-        }
-        s += char(c);
-    }
+    for (std::size_t i = 0; i < length; ++i) print_char(s, b.u8(at + i));
     return s;
 }
 

@@ -5,6 +5,20 @@
 
 namespace fcap::capture::detail {
 
+// tcpdump's fn_print_char: control bytes as ^X, high ones as M-x.
+void print_char(std::string& s, std::uint8_t c) {
+    if (c & 0x80) {
+        c &= 0x7f;
+        s += "M-";
+    }
+    if (c < 0x20 || c == 0x7f) {
+        c ^= 0x40;
+        s += '^';
+    }
+    s += char(c);
+}
+
+
 namespace {
 
 const char* type_name(std::uint16_t type) {
@@ -117,18 +131,6 @@ std::string class_text(std::uint16_t c) {
     }
 }
 
-// tcpdump's fn_print_char for names and strings.
-void print_char(std::string& s, std::uint8_t c) {
-    if (c & 0x80) {
-        c &= 0x7f;
-        s += "M-";
-    }
-    if (c < 0x20 || c == 0x7f) {
-        c ^= 0x40;
-        s += '^';
-    }
-    s += char(c);
-}
 
 // A DNS message: names point back into it.  Every reader returns false
 // where the capture ends (tcpdump then prints " [|domain]").

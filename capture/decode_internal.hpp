@@ -39,6 +39,7 @@ std::string mac_text(Bytes b, std::size_t at);  // 00:11:22:33:44:55
 std::string ipv4_text(Bytes b, std::size_t at);
 std::string ipv6_text(Bytes b, std::size_t at);
 std::string hex(std::uint32_t value, int digits);  // 0x0800
+void print_char(std::string& s, std::uint8_t c);     // tcpdump's fn_print_char: ^X, M-x
 // The Internet checksum's 16-bit one's complement sum (RFC 1071), not yet
 // complemented, of `length` bytes from `at`; `sum` carries a partial one.
 std::uint32_t ones_sum(Bytes b, std::size_t at, std::size_t length, std::uint32_t sum = 0);

@@ -39,12 +39,7 @@ std::optional<Counters> read_counters(const LoadedProgram& program) {
     std::uint32_t key = 0;
     if (fcap_map_lookup(program.map_fd(), &key, per_cpu.data()) != 0) return std::nullopt;
     Counters sum;
-    for (const auto& c : per_cpu) {
-        sum.packets += c.packets;
-        sum.bytes += c.bytes;
-        sum.matched_packets += c.matched_packets;
-        sum.matched_bytes += c.matched_bytes;
-    }
+    for (const auto& c : per_cpu) sum += c;
     return sum;
 }
 

@@ -174,12 +174,7 @@ std::vector<ebpf::Counters> read_counters_per_cpu(int map_fd) {
 
 ebpf::Counters sum(const std::vector<ebpf::Counters>& per_cpu) {
     ebpf::Counters total;
-    for (const auto& c : per_cpu) {
-        total.packets += c.packets;
-        total.bytes += c.bytes;
-        total.matched_packets += c.matched_packets;
-        total.matched_bytes += c.matched_bytes;
-    }
+    for (const auto& c : per_cpu) total += c;
     return total;
 }
 

@@ -32,6 +32,13 @@ struct Counters {
     std::uint64_t bytes = 0;
     std::uint64_t matched_packets = 0;
     std::uint64_t matched_bytes = 0;
+    Counters& operator+=(const Counters& o) {
+        packets += o.packets;
+        bytes += o.bytes;
+        matched_packets += o.matched_packets;
+        matched_bytes += o.matched_bytes;
+        return *this;
+    }
 };
 
 // An instruction that loads the counter map's address (BPF_LD_IMM64 with
