@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 namespace fcap::ebpf {
@@ -20,15 +21,43 @@ namespace {
 constexpr std::uint32_t r_bpf_64_64 = 1;
 constexpr std::uint16_t em_bpf = 247;
 
-// The map as libbpf 1.x wants it described:
+// The object's BTF, as clang would write it for the C below, and its
+// .BTF.ext function info.
+//
 //   struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, 1);
 //            __type(key, __u32); __type(value, struct fcap_counters); } fcap_counters SEC(".maps");
-// where __uint(name, N) is `int (*name)[N]`.
-std::vector<std::uint8_t> map_btf(std::string* error) {
+//   SEC("xdp") int fcap_filter(struct xdp_md *ctx);      (socket: void *ctx)
+//   XDP only, libxdp's run config (priority 50, the chain goes on after XDP_PASS):
+//   struct { __uint(priority, 50); __uint(XDP_PASS, 1); } _fcap_filter SEC(".xdp_run_config");
+//
+// where __uint(name, N) is `int (*name)[N]`.  libxdp's multi-program
+// dispatcher wants the typed function and its func info (it attaches
+// programs to the dispatcher with freplace) and reads the run config.
+struct Btf {
+    std::vector<std::uint8_t> types;  // .BTF
+    std::vector<std::uint8_t> ext;    // .BTF.ext
+};
+
+constexpr std::uint32_t run_config_size = 16;
+
+// struct xdp_md as <linux/bpf.h> has it (u32 fields).
+int add_xdp_md(btf* b, int u32) {
+    int id = btf__add_struct(b, "xdp_md", 24);
+    const char* fields[] = {"data", "data_end", "data_meta", "ingress_ifindex", "rx_queue_index", "egress_ifindex"};
+    for (int i = 0; i < 6; ++i)
+        if (btf__add_field(b, fields[i], u32, i * 32, 0) < 0) return -1;
+    return id;
+}
+
+void put32(std::vector<std::uint8_t>& out, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) out.push_back(std::uint8_t(v >> (8 * i)));
+}
+
+std::optional<Btf> object_btf(Target target, const char* prog_section, std::string* error) {
     btf* b = btf__new_empty();
     if (!b) {
         *error = "cannot create BTF";
-        return {};
+        return std::nullopt;
     }
     int int_t = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
     auto uint_field = [&](std::uint32_t n) { return btf__add_ptr(b, btf__add_array(b, int_t, int_t, n)); };
@@ -46,20 +75,48 @@ std::vector<std::uint8_t> map_btf(std::string* error) {
     btf__add_field(b, "value", value_t, 192, 0);
     int var = btf__add_var(b, "fcap_counters", BTF_VAR_GLOBAL_ALLOCATED, def);
     int sec = btf__add_datasec(b, ".maps", 32);
-    if (var < 0 || sec < 0 || btf__add_datasec_var_info(b, var, 0, 32) < 0) {
-        *error = "cannot describe the counter map in BTF";
-        btf__free(b);
-        return {};
-    }
-    // The program's signature, as clang would record it: int fcap_filter(void *ctx).
-    int void_ptr = btf__add_ptr(b, 0);
+    bool ok = var >= 0 && sec >= 0 && btf__add_datasec_var_info(b, var, 0, 32) >= 0;
+    // The program's signature.
+    int ctx_t = target == Target::xdp ? btf__add_ptr(b, add_xdp_md(b, u32)) : btf__add_ptr(b, 0);
     int proto = btf__add_func_proto(b, int_t);
-    btf__add_func_param(b, "ctx", void_ptr);
-    btf__add_func(b, "fcap_filter", BTF_FUNC_GLOBAL, proto);
+    ok = ok && ctx_t >= 0 && proto >= 0 && btf__add_func_param(b, "ctx", ctx_t) >= 0;
+    int func = btf__add_func(b, "fcap_filter", BTF_FUNC_GLOBAL, proto);
+    ok = ok && func >= 0;
+    if (target == Target::xdp) {
+        int priority_t = uint_field(50), pass_t = max_t;  // max_t is `int (*)[1]` too
+        int config = btf__add_struct(b, nullptr, run_config_size);  // its fields follow it directly
+        ok = ok && btf__add_field(b, "priority", priority_t, 0, 0) >= 0 &&
+             btf__add_field(b, "XDP_PASS", pass_t, 64, 0) >= 0;
+        int config_var = btf__add_var(b, "_fcap_filter", BTF_VAR_GLOBAL_ALLOCATED, config);
+        int config_sec = btf__add_datasec(b, ".xdp_run_config", run_config_size);
+        ok = ok && config_var >= 0 && config_sec >= 0 &&
+             btf__add_datasec_var_info(b, config_var, 0, run_config_size) >= 0;
+    }
+    int section_name = btf__add_str(b, prog_section);
+    if (!ok || section_name < 0) {
+        *error = "cannot describe the program in BTF";
+        btf__free(b);
+        return std::nullopt;
+    }
+    Btf out;
     std::uint32_t size = 0;
     const auto* raw = static_cast<const std::uint8_t*>(btf__raw_data(b, &size));
-    std::vector<std::uint8_t> out(raw, raw + size);
+    out.types.assign(raw, raw + size);
     btf__free(b);
+    // .BTF.ext (the kernel's struct btf_ext_header, then one func_info
+    // record set): the function at the section's first instruction.
+    constexpr std::uint32_t header = 24, func_info = 4 + 8 + 8;
+    out.ext = {0x9f, 0xeb, 1, 0};  // magic 0xeB9F, version 1, flags 0
+    put32(out.ext, header);
+    put32(out.ext, 0);            // func_info_off, from the header's end
+    put32(out.ext, func_info);    // func_info_len
+    put32(out.ext, func_info);    // line_info_off
+    put32(out.ext, 0);            // line_info_len: none
+    put32(out.ext, 8);            // record size
+    put32(out.ext, std::uint32_t(section_name));
+    put32(out.ext, 1);            // records in this section
+    put32(out.ext, 0);            // insn_off (bytes)
+    put32(out.ext, std::uint32_t(func));
     return out;
 }
 
@@ -79,50 +136,61 @@ struct Section {
 
 bool write_elf(const Program& program, const std::string& path, diag::Sink& sink) {
     std::string error;
-    std::vector<std::uint8_t> btf = map_btf(&error);
-    if (btf.empty()) {
+    const char* prog_section = program.target == Target::xdp ? "xdp" : "socket";
+    std::optional<Btf> btf = object_btf(program.target, prog_section, &error);
+    if (!btf) {
         sink.error(error);
         return false;
     }
     // Instructions as the kernel encodes them; map loads are relocations.
     std::vector<std::uint8_t> insns = encode(program);
-    const char* prog_section = program.target == Target::xdp ? "xdp" : "socket";
     std::string rel_name = std::string(".rel") + prog_section;
     std::string license = program.license;
     std::vector<std::uint8_t> maps(32, 0);
 
-    // Sections, by index: 1 program, 2 license, 3 .maps, 4 .BTF, 5 .symtab,
-    // 6 .strtab, 7 .rel<prog>, 8 .shstrtab.
-    std::string strtab = std::string(1, '\0') + "fcap_filter" + '\0' + "fcap_counters" + '\0' + "_license" + '\0';
-    std::vector<Elf64_Sym> symbols(4);
-    std::memset(symbols.data(), 0, symbols.size() * sizeof(Elf64_Sym));
-    symbols[1].st_name = 1;
-    symbols[1].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC);
-    symbols[1].st_shndx = 1;
-    symbols[1].st_size = insns.size();
-    symbols[2].st_name = 1 + 12;
-    symbols[2].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_OBJECT);
-    symbols[2].st_shndx = 3;
-    symbols[2].st_size = 32;
-    symbols[3].st_name = 1 + 12 + 14;
-    symbols[3].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_OBJECT);
-    symbols[3].st_shndx = 2;
-    symbols[3].st_size = license.size() + 1;
+    // Sections, by index: 1 program, 2 license, 3 .maps, 4 .BTF, 5 .BTF.ext,
+    // 6 .symtab, 7 .strtab, 8 .rel<prog>, (XDP) 9 .xdp_run_config, then
+    // .shstrtab.
+    const bool xdp = program.target == Target::xdp;
+    std::string strtab = std::string(1, '\0');
+    std::vector<Elf64_Sym> symbols(1);
+    std::memset(symbols.data(), 0, sizeof(Elf64_Sym));
+    auto symbol = [&](const char* name, unsigned char type, std::uint16_t section, std::size_t size) {
+        Elf64_Sym sym;
+        std::memset(&sym, 0, sizeof sym);
+        sym.st_name = std::uint32_t(strtab.size());
+        sym.st_info = ELF64_ST_INFO(STB_GLOBAL, type);
+        sym.st_shndx = section;
+        sym.st_size = size;
+        strtab += name;
+        strtab += '\0';
+        symbols.push_back(sym);
+        return std::uint32_t(symbols.size() - 1);
+    };
+    symbol("fcap_filter", STT_FUNC, 1, insns.size());
+    std::uint32_t map_symbol = symbol("fcap_counters", STT_OBJECT, 3, 32);
+    symbol("_license", STT_OBJECT, 2, license.size() + 1);
+    if (xdp) symbol("_fcap_filter", STT_OBJECT, 9, run_config_size);
     std::vector<Elf64_Rel> relocations;
     for (const auto& ref : program.map_refs)
-        relocations.push_back({ref.insn_index * 8, ELF64_R_INFO(2, r_bpf_64_64)});
+        relocations.push_back({ref.insn_index * 8, ELF64_R_INFO(map_symbol, r_bpf_64_64)});
+    std::vector<std::uint8_t> run_config(run_config_size, 0);
 
     std::vector<Section> sections = {
         {prog_section, SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, insns.data(), insns.size(), 8},
         {"license", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, license.c_str(), license.size() + 1, 1},
         {".maps", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, maps.data(), maps.size(), 8},
-        {".BTF", SHT_PROGBITS, 0, btf.data(), btf.size(), 4},
-        {".symtab", SHT_SYMTAB, 0, symbols.data(), symbols.size() * sizeof(Elf64_Sym), 8, ELF_T_SYM, 6, 1,
+        {".BTF", SHT_PROGBITS, 0, btf->types.data(), btf->types.size(), 4},
+        {".BTF.ext", SHT_PROGBITS, 0, btf->ext.data(), btf->ext.size(), 4},
+        {".symtab", SHT_SYMTAB, 0, symbols.data(), symbols.size() * sizeof(Elf64_Sym), 8, ELF_T_SYM, 7, 1,
          sizeof(Elf64_Sym)},
         {".strtab", SHT_STRTAB, 0, strtab.data(), strtab.size(), 1},
-        {rel_name.c_str(), SHT_REL, 0, relocations.data(), relocations.size() * sizeof(Elf64_Rel), 8, ELF_T_REL, 5,
+        {rel_name.c_str(), SHT_REL, 0, relocations.data(), relocations.size() * sizeof(Elf64_Rel), 8, ELF_T_REL, 6,
          1, sizeof(Elf64_Rel)},
     };
+    if (xdp)
+        sections.push_back({".xdp_run_config", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, run_config.data(),
+                            run_config.size(), 8});
     std::string shstrtab(1, '\0');
     std::vector<std::size_t> names;
     for (const auto& s : sections) {

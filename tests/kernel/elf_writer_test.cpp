@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -103,6 +104,65 @@ TEST(ElfWriterTest, AnUnwritablePathIsAnErrorAndLeavesNothing) {
     ASSERT_TRUE(prog);
     EXPECT_FALSE(write_elf(*prog, "/nonexistent-dir/x.o", sink));
     EXPECT_NE(sink.first_error().find("cannot write"), std::string::npos);
+}
+
+// What xdp-tools' libxdp wants of an XDP object: a typed `int
+// fcap_filter(struct xdp_md *ctx)` with BTF function info (the kernel checks
+// it at load: bpftool then prints the signature) and a .xdp_run_config
+// (priority, chain actions).  This kernel refuses freplace (EPERM), so
+// xdp-loader takes its single-program path: load, status, unload on a veth
+// pair in a namespace of the test's own.
+std::string output_of(const std::string& command) {
+    std::string out;
+    if (FILE* p = ::popen((command + " 2>&1").c_str(), "r")) {
+        char buf[512];
+        while (std::fgets(buf, sizeof buf, p)) out += buf;
+        ::pclose(p);
+    }
+    return out;
+}
+
+struct Namespace {
+    std::string name = "fcap-xl-" + std::to_string(::getpid());
+    Namespace() {
+        std::system(("ip netns add " + name + " && ip -n " + name + " link add xl0 type veth peer name xl1 && ip -n " +
+                     name + " link set xl0 up && ip -n " + name + " link set xl1 up")
+                        .c_str());
+    }
+    ~Namespace() { std::system(("ip netns del " + name + " 2>/dev/null").c_str()); }
+    std::string exec(const std::string& command) const { return output_of("ip netns exec " + name + " " + command); }
+};
+
+TEST(ElfWriterTest, XdpObjectsCarryFuncInfoAndRunConfigForLibxdp) {
+    FCAP_SKIP_WITHOUT_BPF();
+    if (std::system("command -v bpftool > /dev/null") != 0) GTEST_SKIP() << "bpftool is not installed";
+    NoLeftovers file{write_object("tcp and dst port 7070", Target::xdp)};
+    std::string types = output_of("bpftool btf dump file " + file.path);
+    EXPECT_NE(types.find("FUNC 'fcap_filter' type_id="), std::string::npos) << types;
+    EXPECT_NE(types.find("STRUCT 'xdp_md' size=24"), std::string::npos) << types;
+    EXPECT_NE(types.find("DATASEC '.xdp_run_config' size=16"), std::string::npos) << types;
+    EXPECT_NE(types.find("'priority'"), std::string::npos) << types;
+    EXPECT_NE(types.find("'XDP_PASS'"), std::string::npos) << types;
+    if (std::filesystem::exists("/sys/fs/bpf")) {
+        std::string pin = "/sys/fs/bpf/fcap-funcinfo-" + std::to_string(::getpid());
+        std::string load = output_of("bpftool prog load " + file.path + " " + pin);
+        std::string listing = output_of("bpftool prog dump xlated pinned " + pin);
+        std::filesystem::remove(pin);
+        // The signature comes from the func info the kernel accepted.
+        EXPECT_EQ(listing.rfind("int fcap_filter(struct xdp_md * ctx):", 0), 0u) << load << listing.substr(0, 200);
+    }
+    if (std::system("command -v xdp-loader > /dev/null") != 0) GTEST_SKIP() << "xdp-loader (xdp-tools) is not installed";
+    if (std::system("command -v ip > /dev/null") != 0) GTEST_SKIP() << "ip (iproute2) is not installed";
+    Namespace ns;
+    std::string loaded = ns.exec("xdp-loader load -m native xl0 " + file.path);
+    std::string status = ns.exec("xdp-loader status");
+    std::size_t row = status.find("xl0 ");
+    ASSERT_NE(row, std::string::npos) << loaded << status;
+    std::string line = status.substr(row, status.find('\n', row) - row);
+    EXPECT_NE(line.find("fcap_filter"), std::string::npos) << loaded << status;
+    EXPECT_NE(line.find("native"), std::string::npos) << status;
+    ns.exec("xdp-loader unload -a xl0");
+    EXPECT_EQ(ns.exec("xdp-loader status").find("fcap_filter"), std::string::npos) << "unload left it attached";
 }
 
 }  // namespace
