@@ -34,6 +34,9 @@ int test_command(int argc, char** argv) {
     bool tap = false, update = false;
     app.add_option("-k", options.name_filter, "run only the cases whose name contains PATTERN")->option_text("PATTERN");
     app.add_option("--junit", junit, "also write the results as JUnit XML to FILE")->option_text("FILE");
+    app.add_option("-j", options.jobs, "run N cases at once (the report keeps the suite's order)")
+        ->check(CLI::Range(1u, 256u))
+        ->option_text("N");
     app.add_flag("--tap", tap, "print TAP (version 13) instead of text");
     app.add_flag("--require-kernel", options.require_kernel,
                  "a kernel target (socket, xdp) that cannot run here fails instead of skipping");

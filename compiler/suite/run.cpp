@@ -8,12 +8,14 @@
 #include "sema/link_layer.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <sstream>
+#include <thread>
 
 namespace fcap::suite {
 
@@ -237,69 +239,95 @@ std::string snapshot_text(const Observation& o) {
     return out;
 }
 
-std::vector<Result> run(const Suite& suite, const RunOptions& options, std::vector<Observation>* observed) {
+namespace {
+
+// One case on each of its targets; what it observed, if it ran.
+std::vector<Result> run_case(const Suite& suite, std::size_t index, const RunOptions& options, bool kernel,
+                             const std::string& no_kernel, std::optional<Observation>& observation) {
     std::vector<Result> results;
-    std::string no_kernel;
-    bool kernel = ebpf::can_load_bpf(&no_kernel);
-    for (std::size_t index = 0; index < suite.cases.size(); ++index) {
-        const Case& c = suite.cases[index];
-        if (!options.name_filter.empty() && c.name.find(options.name_filter) == std::string::npos) continue;
-        std::vector<Packet> packets;
-        int dlt = -1;
-        std::string unreadable;
-        bool loaded = load_captures(c, packets, dlt, unreadable);
-        std::optional<Observation> observation;
-        for (Target target : c.targets) {
-            auto start = std::chrono::steady_clock::now();
-            Result r;
-            r.case_name = c.name;
-            r.target = target;
-            bool runs_in_kernel = is_kernel(target) && !c.error;
-            if (!loaded) {
-                r.failures.push_back(unreadable);
-            } else if (runs_in_kernel && !kernel) {
-                r.reason = no_kernel;
-                if (options.require_kernel) r.failures.push_back("--require-kernel: " + no_kernel);
-                else r.outcome = Outcome::skip;
+    const Case& c = suite.cases[index];
+    std::vector<Packet> packets;
+    int dlt = -1;
+    std::string unreadable;
+    bool loaded = load_captures(c, packets, dlt, unreadable);
+    for (Target target : c.targets) {
+        auto start = std::chrono::steady_clock::now();
+        Result r;
+        r.case_name = c.name;
+        r.target = target;
+        bool runs_in_kernel = is_kernel(target) && !c.error;
+        if (!loaded) {
+            r.failures.push_back(unreadable);
+        } else if (runs_in_kernel && !kernel) {
+            r.reason = no_kernel;
+            if (options.require_kernel) r.failures.push_back("--require-kernel: " + no_kernel);
+            else r.outcome = Outcome::skip;
+        } else {
+            Compiled program = compile(target, c.filter, dlt, suite.snaplen, runs_in_kernel);
+            if (c.error) {
+                if (program.error.empty())
+                    r.failures.push_back("compiled, but the case expects an error containing '" + *c.error + "'");
+                else if (program.error.find(*c.error) == std::string::npos)
+                    r.failures.push_back("the error does not contain '" + *c.error + "': " + first_line(program.error));
+            } else if (!program.error.empty()) {
+                r.failures.push_back("'" + c.filter + "' does not compile: " + first_line(program.error));
             } else {
-                Compiled program = compile(target, c.filter, dlt, suite.snaplen, runs_in_kernel);
-                if (c.error) {
-                    if (program.error.empty())
-                        r.failures.push_back("compiled, but the case expects an error containing '" + *c.error + "'");
-                    else if (program.error.find(*c.error) == std::string::npos)
-                        r.failures.push_back("the error does not contain '" + *c.error + "': " + first_line(program.error));
-                } else if (!program.error.empty()) {
-                    r.failures.push_back("'" + c.filter + "' does not compile: " + first_line(program.error));
-                } else {
-                    auto got = verdicts(target, program, packets);
-                    auto other = [&](const std::string& expression, std::string& why) -> std::optional<std::vector<int>> {
-                        Compiled p = compile(target, expression, dlt, suite.snaplen, runs_in_kernel);
-                        if (!p.error.empty()) {
-                            why = first_line(p.error);
-                            return std::nullopt;
-                        }
-                        return verdicts(target, p, packets);
-                    };
-                    auto libpcap = [&](std::string& why) -> std::optional<std::vector<int>> {
-                        Compiled p = compile(Target::libpcap, c.filter, dlt, suite.snaplen, false);
-                        if (!p.error.empty()) {
-                            why = first_line(p.error);
-                            return std::nullopt;
-                        }
-                        return verdicts(Target::libpcap, p, packets);
-                    };
-                    check(c, got, packets, other, libpcap, r);
-                    if (!observation) {
-                        observation = Observation{index, got, {}};
-                        for (const auto& p : packets) observation->packets.push_back(p.info);
+                auto got = verdicts(target, program, packets);
+                auto other = [&](const std::string& expression, std::string& why) -> std::optional<std::vector<int>> {
+                    Compiled p = compile(target, expression, dlt, suite.snaplen, runs_in_kernel);
+                    if (!p.error.empty()) {
+                        why = first_line(p.error);
+                        return std::nullopt;
                     }
+                    return verdicts(target, p, packets);
+                };
+                auto libpcap = [&](std::string& why) -> std::optional<std::vector<int>> {
+                    Compiled p = compile(Target::libpcap, c.filter, dlt, suite.snaplen, false);
+                    if (!p.error.empty()) {
+                        why = first_line(p.error);
+                        return std::nullopt;
+                    }
+                    return verdicts(Target::libpcap, p, packets);
+                };
+                check(c, got, packets, other, libpcap, r);
+                if (!observation) {
+                    observation = Observation{index, got, {}};
+                    for (const auto& p : packets) observation->packets.push_back(p.info);
                 }
             }
-            if (!r.failures.empty()) r.outcome = Outcome::fail;
-            r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            results.push_back(std::move(r));
         }
-        if (observed && observation) observed->push_back(std::move(*observation));
+        if (!r.failures.empty()) r.outcome = Outcome::fail;
+        r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        results.push_back(std::move(r));
+    }
+    return results;
+}
+
+}  // namespace
+
+std::vector<Result> run(const Suite& suite, const RunOptions& options, std::vector<Observation>* observed) {
+    std::string no_kernel;
+    bool kernel = ebpf::can_load_bpf(&no_kernel);
+    std::vector<std::size_t> chosen;
+    for (std::size_t index = 0; index < suite.cases.size(); ++index)
+        if (options.name_filter.empty() || suite.cases[index].name.find(options.name_filter) != std::string::npos)
+            chosen.push_back(index);
+    // Each case fills its own slot, so that the report keeps the suite's order.
+    std::vector<std::vector<Result>> slots(chosen.size());
+    std::vector<std::optional<Observation>> observations(chosen.size());
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+        for (std::size_t i; (i = next++) < chosen.size();)
+            slots[i] = run_case(suite, chosen[i], options, kernel, no_kernel, observations[i]);
+    };
+    std::vector<std::thread> threads;
+    for (unsigned t = 1; t < std::max(1u, options.jobs); ++t) threads.emplace_back(work);
+    work();
+    for (auto& t : threads) t.join();
+    std::vector<Result> results;
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
+        results.insert(results.end(), std::make_move_iterator(slots[i].begin()), std::make_move_iterator(slots[i].end()));
+        if (observed && observations[i]) observed->push_back(std::move(*observations[i]));
     }
     return results;
 }

@@ -44,6 +44,7 @@ struct Observation {
 struct RunOptions {
     std::string name_filter;       // -k: only cases whose name contains it
     bool require_kernel = false;   // a kernel target that cannot run fails instead of skipping
+    unsigned jobs = 1;             // -j: cases run at once (the report keeps the suite's order)
 };
 
 std::vector<Result> run(const Suite& suite, const RunOptions& options, std::vector<Observation>* observed);
