@@ -213,9 +213,12 @@ void check(const Case& c, const std::vector<int>& got, const std::vector<Packet>
     }
 }
 
-std::string first_line(std::string s) {
-    while (!s.empty() && s.back() == '\n') s.pop_back();
-    return s;
+// A compiler's message as one line: its first, without fcc's "fcc: error: "
+// (the caret lines under it point into the expression the case names).
+std::string first_line(const std::string& message) {
+    std::string line = message.substr(0, message.find('\n'));
+    if (line.rfind("fcc: error: ", 0) == 0) line.erase(0, 12);
+    return line;
 }
 
 }  // namespace
