@@ -47,7 +47,7 @@ int diff_command(int argc, char** argv) {
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        return usage_error(e.what());
+        return usage_error(e.what(), "fcc diff");
     }
     std::size_t packets = 0, differ = 0;
     for (const auto& path : files) {

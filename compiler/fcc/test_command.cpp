@@ -49,7 +49,7 @@ int test_command(int argc, char** argv) {
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        return usage_error(e.what());
+        return usage_error(e.what(), "fcc test");
     }
 
     // Every suite is read before any runs: a wrong file stops everything.

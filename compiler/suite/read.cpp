@@ -259,6 +259,10 @@ std::optional<Suite> read(const std::string& path, std::ostream& err, bool for_u
                     continue;
                 }
                 auto files = expand(pcap_dir, *pattern);
+                // Not under pcap_dir: beside the suite file, if it is there.
+                if (pcap_dir != dir && (files.empty() || !fs::exists(files.front())))
+                    if (auto beside = expand(dir, *pattern); !beside.empty() && fs::exists(beside.front()))
+                        files = beside;
                 if (files.empty()) errors.at((*list)[i].source(), "'" + *pattern + "' names no file");
                 // A missing plain name is for the runner to report: it fails that case.
                 c.pcaps.insert(c.pcaps.end(), files.begin(), files.end());
