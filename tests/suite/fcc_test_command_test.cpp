@@ -195,6 +195,28 @@ TEST_F(SuiteTest, MissingAndUnreadableCaptures) {
     EXPECT_NE(junk.out.find("FAIL j [cbpf]\n     cannot read"), std::string::npos) << junk.out;
 }
 
+TEST_F(SuiteTest, GlobsAndNumberingOverSeveralCaptures) {
+    // arp_rarp.pcap twice (once by a glob): 15 packets each, numbered 1-30 in order.
+    auto r = fcc("test " + suite("[[case]]\nname = \"rarp\"\nfilter = \"rarp\"\npcaps = [\"arp_rarp.pcap\", "
+                                 "\"arp_r*.pcap\"]\npackets = \"12-14, 27-29\"\n"));
+    EXPECT_EQ(r.status, 0) << r.out << r.err;
+    r = fcc("test " + suite("[[case]]\nname = \"rarp\"\nfilter = \"rarp\"\npcaps = [\"arp_rarp.pcap\", "
+                            "\"arp_r*.pcap\"]\npackets = \"12-14, 27-28\"\n"));
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.out.find("packet 29: expected no match (packets), got match; arp_rarp.pcap #14 "), std::string::npos)
+        << r.out;
+}
+
+TEST_F(SuiteTest, ALinkTypeThatIsNotTheCapturesFailsTheCase) {
+    auto r = fcc("test " + suite("link_type = \"LINUX_SLL\"\n" + arp_case + "count = 11\n"));
+    EXPECT_EQ(r.status, 1) << r.out << r.err;
+    EXPECT_NE(r.out.find("has link type 1, not 113"), std::string::npos) << r.out;
+    auto unknown = fcc("test " + suite("link_type = \"TOKEN_RING_9\"\n" + arp_case + "count = 11\n"));
+    EXPECT_EQ(unknown.status, 2);
+    EXPECT_NE(unknown.err.find("suite.toml:5:13: error: unknown or unsupported link type"), std::string::npos)
+        << unknown.err;
+}
+
 TEST_F(SuiteTest, KeepsOnlyTheCasesNamedByK) {
     auto r = fcc("test -k rar " + suite(arp_case + "count = 11\n[[case]]\nname = \"rarp\"\nfilter = \"rarp\"\n"
                                                    "pcaps = [\"arp_rarp.pcap\"]\ncount = 3\n"));
