@@ -67,20 +67,34 @@ std::string format_packet_list(const std::vector<std::uint64_t>& numbers) {
 
 namespace {
 
-// Collects "file:line:col: error: ..." lines; reading goes on after one so
-// that a suite's every mistake shows at once.
+// Prints "file:line:col: error: ..." with the line and a caret under the
+// column, as fcc prints an expression's errors; reading goes on after one
+// so that a suite's every mistake shows at once.
 class Errors {
 public:
-    Errors(std::string path, std::ostream& err) : path_(std::move(path)), err_(err) {}
-    void at(const toml::source_region& where, const std::string& message) {
-        err_ << path_ << ":" << where.begin.line << ":" << where.begin.column << ": error: " << message << "\n";
+    Errors(std::string path, std::ostream& err) : path_(std::move(path)), err_(err) {
+        std::ifstream in(path_);
+        for (std::string line; std::getline(in, line);) lines_.push_back(line);
+    }
+    void at(const toml::source_position& where, const std::string& message) {
+        err_ << path_;
+        if (where.line) err_ << ":" << where.line << ":" << where.column;
+        err_ << ": error: " << message << "\n";
+        if (where.line && where.line <= lines_.size()) {
+            const std::string& line = lines_[where.line - 1];
+            err_ << "  " << line << "\n  ";
+            for (std::size_t i = 0; i + 1 < where.column && i < line.size(); ++i) err_ << (line[i] == '\t' ? '\t' : ' ');
+            err_ << "^\n";
+        }
         ++count_;
     }
+    void at(const toml::source_region& where, const std::string& message) { at(where.begin, message); }
     int count() const { return count_; }
 
 private:
     std::string path_;
     std::ostream& err_;
+    std::vector<std::string> lines_;
     int count_ = 0;
 };
 
@@ -140,18 +154,14 @@ const std::set<std::string> case_keys = {"name",  "filter",          "filter_fil
 }  // namespace
 
 std::optional<Suite> read(const std::string& path, std::ostream& err, bool for_update) {
+    Errors errors(path, err);
     toml::table doc;
     try {
         doc = toml::parse_file(path);
     } catch (const toml::parse_error& e) {
-        const auto& at = e.source().begin;
-        if (at.line == 0)
-            err << path << ": error: " << e.description() << "\n";
-        else
-            err << path << ":" << at.line << ":" << at.column << ": error: " << e.description() << "\n";
+        errors.at(e.source().begin, std::string(e.description()));
         return std::nullopt;
     }
-    Errors errors(path, err);
     Suite suite;
     suite.path = path;
     fs::path dir = fs::path(path).parent_path();
@@ -159,7 +169,7 @@ std::optional<Suite> read(const std::string& path, std::ostream& err, bool for_u
 
     for (const auto& [key, node] : doc)
         if (!top_keys.count(std::string(key.str())))
-            errors.at(node.source(), "unknown key '" + std::string(key.str()) +
+            errors.at(key.source(), "unknown key '" + std::string(key.str()) +
                                          "' (the top holds link_type, targets, snaplen, pcap_dir, [filters], "
                                          "[[case]])");
 
@@ -202,7 +212,7 @@ std::optional<Suite> read(const std::string& path, std::ostream& err, bool for_u
 
     const toml::array* cases = doc["case"].as_array();
     if (!cases || cases->empty()) {
-        err << path << ": error: no [[case]] tables\n";
+        errors.at(toml::source_position{}, "no [[case]] tables");
         return std::nullopt;
     }
     std::set<std::string> names;
@@ -217,7 +227,7 @@ std::optional<Suite> read(const std::string& path, std::ostream& err, bool for_u
         c.dlt = link_type_of(*table, dlt);
         for (const auto& [key, value] : *table)
             if (!case_keys.count(std::string(key.str())))
-                errors.at(value.source(), "unknown key '" + std::string(key.str()) + "' in a case");
+                errors.at(key.source(), "unknown key '" + std::string(key.str()) + "' in a case");
         if (auto s = string_at(*table, "name", errors)) c.name = *s;
         else errors.at(table->source(), "a case wants a name");
         if (!c.name.empty() && !names.insert(c.name).second)

@@ -169,7 +169,7 @@ TEST_F(SuiteTest, MalformedSuitesSayWhereAndExitTwo) {
     EXPECT_TRUE(std::regex_search(syntax.err, std::regex("suite\\.toml:7:[0-9]+: error: "))) << syntax.err;
     auto key = fcc("test " + suite(arp_case + "cout = 3\n"));
     EXPECT_EQ(key.status, 2);
-    EXPECT_NE(key.err.find("suite.toml:9:8: error: unknown key 'cout' in a case"), std::string::npos) << key.err;
+    EXPECT_NE(key.err.find("suite.toml:9:1: error: unknown key 'cout' in a case"), std::string::npos) << key.err;
     auto target = fcc("test " + suite(arp_case + "count = 11\ntargets = [\"cbpf\", \"ebpf\"]\n"));
     EXPECT_EQ(target.status, 2);
     EXPECT_NE(target.err.find("suite.toml:10:20: error: unknown target 'ebpf'"), std::string::npos) << target.err;
