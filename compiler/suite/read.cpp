@@ -5,6 +5,7 @@
 #include <toml++/toml.h>  // Debian ships the header as toml.h
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <fnmatch.h>
 #include <fstream>
@@ -37,14 +38,23 @@ std::optional<std::vector<std::uint64_t>> parse_packet_list(const std::string& t
         item.erase(0, item.find_first_not_of(" \t"));
         item.erase(item.find_last_not_of(" \t") + 1);
         if (item.empty()) continue;
+        // N or N-M, digits only (a stream would read "-2" as a huge unsigned number).
         std::uint64_t from = 0, to = 0;
-        char dash = 0, extra = 0;
-        std::stringstream one(item);
-        bool ok = bool(one >> from);
-        if (ok && (one >> dash)) ok = dash == '-' && (one >> to) && !(one >> extra);
-        else to = from;
+        std::size_t dash = item.find('-');
+        auto number = [](std::string text, std::uint64_t& out) {
+            text.erase(0, text.find_first_not_of(" \t"));
+            text.erase(text.find_last_not_of(" \t") + 1);
+            auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
+            return !text.empty() && error == std::errc() && end == text.data() + text.size();
+        };
+        bool ok = dash == std::string::npos ? number(item, from) && (to = from, true)
+                                            : number(item.substr(0, dash), from) && number(item.substr(dash + 1), to);
         if (!ok || from == 0 || to < from) {
             *why = "'" + item + "' is not a packet number or range (packets count from 1: \"1-5, 9\")";
+            return std::nullopt;
+        }
+        if (to - from >= 10'000'000) {  // a list that large is a typo, and would fill memory
+            *why = "'" + item + "' is a range of more than ten million packets";
             return std::nullopt;
         }
         for (std::uint64_t n = from; n <= to; ++n) numbers.insert(n);
