@@ -74,6 +74,8 @@ int test_command(int argc, char** argv) {
         all.push_back({s.path, std::move(results)});
     }
     if (tap) std::cout << "1.." << every.size() << "\n";
+    if (every.empty() && !options.name_filter.empty())
+        std::cerr << "fcc test: warning: no case name contains '" << options.name_filter << "'\n";
     suite::Totals totals = suite::totals(every);
     std::cout << (tap ? "# " : "") << suite::summary_line(totals) << "\n";
     if (!junit.empty()) {
