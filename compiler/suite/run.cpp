@@ -123,14 +123,18 @@ const char* verdict_word(int v) { return v == 1 ? "match" : v == 0 ? "no match" 
 // Lines for the packets where `got` and `expected` disagree (unknowns on
 // either side agree with anything).
 void compare(const std::vector<int>& got, const std::vector<int>& expected, const std::vector<Packet>& packets,
-             const std::string& what, std::vector<std::string>& failures) {
+             const std::string& what, bool kernel, std::vector<std::string>& failures) {
     std::size_t shown = 0, differ = 0;
     for (std::size_t i = 0; i < got.size() && i < expected.size(); ++i) {
         if (got[i] < 0 || expected[i] < 0 || got[i] == expected[i]) continue;
         if (++differ > 10) continue;
         ++shown;
         failures.push_back("packet " + std::to_string(i + 1) + ": expected " + verdict_word(expected[i]) + " (" + what +
-                           "), got " + verdict_word(got[i]) + "; " + summary(packets[i].info));
+                           "), got " + verdict_word(got[i]) + "; " + summary(packets[i].info) +
+                           // As fcc -r --target says: BPF_PROG_TEST_RUN has no wire length to give.
+                           (kernel && packets[i].info.caplen < packets[i].info.len
+                                ? " (truncated: the kernel takes the captured bytes as the whole packet)"
+                                : ""));
     }
     if (differ > shown) failures.push_back("... and " + std::to_string(differ - shown) + " more packets");
 }
@@ -169,7 +173,7 @@ std::optional<std::vector<int>> read_snapshot(const std::string& path, std::stri
     return out;
 }
 
-void check(const Case& c, const std::vector<int>& got, const std::vector<Packet>& packets,
+void check(const Case& c, bool kernel, const std::vector<int>& got, const std::vector<Packet>& packets,
            const std::function<std::optional<std::vector<int>>(const std::string&, std::string&)>& other,
            const std::function<std::optional<std::vector<int>>(std::string&)>& libpcap, Result& r) {
     auto& f = r.failures;
@@ -188,16 +192,16 @@ void check(const Case& c, const std::vector<int>& got, const std::vector<Packet>
                                             std::to_string(got.size()));
             else expected[n - 1] = 1;
         }
-        compare(got, expected, packets, "packets", f);
+        compare(got, expected, packets, "packets", kernel, f);
     }
     if (c.same_as_libpcap) {
         std::string why;
-        if (auto theirs = libpcap(why)) compare(got, *theirs, packets, "libpcap", f);
+        if (auto theirs = libpcap(why)) compare(got, *theirs, packets, "libpcap", kernel, f);
         else f.push_back("same_as_libpcap: libpcap refuses the expression: " + why);
     }
     if (c.same_as) {
         std::string why;
-        if (auto theirs = other(*c.same_as, why)) compare(got, *theirs, packets, "same_as", f);
+        if (auto theirs = other(*c.same_as, why)) compare(got, *theirs, packets, "same_as", kernel, f);
         else f.push_back("same_as: '" + *c.same_as + "' does not compile: " + why);
     }
     if (c.snapshot) {
@@ -206,7 +210,7 @@ void check(const Case& c, const std::vector<int>& got, const std::vector<Packet>
             if (expected->size() != got.size())
                 f.push_back("snapshot: " + std::to_string(expected->size()) + " verdicts for " +
                             std::to_string(got.size()) + " packets");
-            compare(got, *expected, packets, "snapshot", f);
+            compare(got, *expected, packets, "snapshot", kernel, f);
         } else {
             f.push_back("snapshot: " + why);
         }
@@ -292,7 +296,7 @@ std::vector<Result> run_case(const Suite& suite, std::size_t index, const RunOpt
                     }
                     return verdicts(Target::libpcap, p, packets);
                 };
-                check(c, got, packets, other, libpcap, r);
+                check(c, is_kernel(target), got, packets, other, libpcap, r);
                 if (!observation) {
                     observation = Observation{index, got, {}};
                     for (const auto& p : packets) observation->packets.push_back(p.info);
