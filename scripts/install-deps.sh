@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libpcap-dev libbpf-dev libelf-dev zlib1g-dev libboost-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libtomlplusplus-dev                      # fcc test: suite files (file:line:col errors, positions for --update)
   clang llvm libclang-rt-14-dev            # BPF C reference filters in benchmarks, fuzzers
   tcpdump bpftool iproute2 netbase          # tests: reference captures, loading objects, veth pairs
   xdp-tools                                 # bench/xdp_drop_bench: xdp-filter as the peer to beat

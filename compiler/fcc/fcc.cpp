@@ -3,9 +3,11 @@
 #include "api/compile_ir.hpp"
 #include "backend/cbpf/format.hpp"
 #include "cbpf_import/cbpf_import.hpp"
+#include "fcc/diff_command.hpp"
 #include "fcc/ebpf_commands.hpp"
 #include "fcc/options.hpp"
 #include "fcc/replay.hpp"
+#include "fcc/test_command.hpp"
 #include "io/capture_file.hpp"
 #include "parse/parse.hpp"
 #include "sema/link_layer.hpp"
@@ -196,6 +198,9 @@ std::string refused_option(const Mode& mode, const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Subcommands, before the compiler's own options: `fcc test`, `fcc diff`.
+    if (argc > 1 && std::string_view(argv[1]) == "test") return test_command(argc, argv);
+    if (argc > 1 && std::string_view(argv[1]) == "diff") return diff_command(argc, argv);
     Options o;
     if (auto status = parse_options(argc, argv, o)) return *status;
 

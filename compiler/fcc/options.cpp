@@ -26,6 +26,13 @@ const char* examples = R"(examples:
                                               an XDP object: ip link set dev eth0 xdp obj drop.o sec xdp
 )";
 
+// Before the examples, whose every line --help's test runs from anywhere.
+const char* subcommands = R"(subcommands (each has --help):
+  fcc test [-k PATTERN] [--junit FILE] [--update] SUITE...
+                                              run suites of filters, captures and expected verdicts
+  fcc diff EXPR_A EXPR_B -r FILE...           the packets on which two filters disagree
+)";
+
 // --dump-after names: sema, a pass of the pipeline, or all.
 std::string unknown_pass(const std::vector<std::string>& names) {
     const auto& passes = opt::default_pipeline();
@@ -73,15 +80,15 @@ std::vector<std::string> tcpdump_spellings(int argc, char** argv) {
 
 }  // namespace
 
-int usage_error(const std::string& message) {
-    std::cerr << "fcc: error: " << message << "\n  hint: fcc --help lists the options, with examples\n";
+int usage_error(const std::string& message, const std::string& command) {
+    std::cerr << command << ": error: " << message << "\n  hint: " << command << " --help lists the options, with examples\n";
     return 2;
 }
 
 std::optional<int> parse_options(int argc, char** argv, Options& o) {
     CLI::App app{"fcc: compile tcpdump / pcap-filter(7) expressions to classic BPF and eBPF"};
     app.name("fcc");
-    app.footer(examples);
+    app.footer(std::string(subcommands) + "\n" + examples);
     app.set_version_flag("--version", std::string("fcc " FCAP_VERSION " (reference: ") + pcap_lib_version() + ")");
     bool d1 = false, d2 = false, d3 = false;
     std::string dump_after, netmask;

@@ -40,7 +40,7 @@ struct Options {
 // printed with a hint).
 std::optional<int> parse_options(int argc, char** argv, Options& options);
 
-// A usage error: the message, a pointer to --help, exit status 2.
-int usage_error(const std::string& message);
+// A usage error: the message, a pointer to --help (`command`'s), exit status 2.
+int usage_error(const std::string& message, const std::string& command = "fcc");
 
 }  // namespace fcap::fcc
