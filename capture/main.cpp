@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <sstream>
 #include <iostream>
 
 namespace {
@@ -93,11 +94,10 @@ int main(int argc, char** argv) {
             std::cerr << "fcap: error: cannot read " << filter_file << "\n";
             return 1;
         }
-        // tcpdump's read_infile: '#' to the end of the line is a comment.
-        std::string text, line;
-        while (std::getline(in, line)) text += line.substr(0, line.find('#')) + "\n";
+        std::ostringstream text;
+        text << in.rdbuf();
         if (!words.empty()) std::cerr << "fcap: warning: -F given: the expression on the command line is ignored\n";
-        o.expression = text;
+        o.expression = fcap::expression_from_file_text(text.str());
     }
     return run(o);
 }

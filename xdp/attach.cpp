@@ -60,9 +60,8 @@ bool expression_of(const FilterCommand& c, std::string* out) {
         }
         std::ostringstream text;
         text << in.rdbuf();
-        *out = text.str();
-        // tcpdump -F: '#' comments are not part of the syntax; trailing newlines are blanks.
-        while (!out->empty() && (out->back() == '\n' || out->back() == ' ')) out->pop_back();
+        *out = expression_from_file_text(text.str());
+        while (!out->empty() && out->back() == ' ') out->pop_back();
     } else {
         *out = join_words(c.words);
     }

@@ -106,6 +106,17 @@ std::optional<std::vector<cbpf::Insn>> compile_cbpf(std::string_view expression,
     return code;
 }
 
+std::string expression_from_file_text(std::string_view text) {
+    std::string out(text);
+    bool comment = false;
+    for (auto& c : out) {
+        if (c == '#') comment = true;
+        if (c == '\n') comment = false;
+        if (comment || c == '\n' || c == '\t' || c == '\r') c = ' ';
+    }
+    return out;
+}
+
 std::string join_words(const std::vector<std::string>& words) {
     std::string out;
     for (const auto& w : words) {

@@ -223,8 +223,7 @@ int main(int argc, char** argv) {
         // tcpdump -F: words on the command line are ignored, with a warning.
         if (!o.words.empty())
             std::cerr << "fcc: warning: -F " << o.filter_file << " given; the command-line expression is ignored\n";
-        for (auto& c : o.expression)
-            if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+        o.expression = expression_from_file_text(o.expression);
     } else {
         o.expression = join_words(o.words);
     }

@@ -88,4 +88,8 @@ std::string format_ebpf(const ebpf::Program& program);
 // Joins command-line words into one expression, as tcpdump does.
 std::string join_words(const std::vector<std::string>& words);
 
+// The expression in a filter file's text, as tcpdump -F reads it: '#' starts
+// a comment that runs to the end of its line; line breaks and tabs are blanks.
+std::string expression_from_file_text(std::string_view text);
+
 }  // namespace fcap
