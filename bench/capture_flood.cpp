@@ -11,6 +11,7 @@
 #include "support/netns/netns.hpp"
 #include "support/netns/process.hpp"
 #include "support/pcap_file.hpp"
+#include "support/text.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -25,7 +26,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <regex>
 #include <thread>
 
 namespace {
@@ -86,9 +86,7 @@ struct Outcome {
 };
 
 std::uint64_t number_before(const std::string& text, const std::string& words) {
-    std::smatch m;
-    if (std::regex_search(text, m, std::regex("(\\d+) " + words))) return std::stoull(m[1]);
-    return 0;
+    return test::number_before(text, words).value_or(0);
 }
 
 Outcome measure(const std::string& tool, const std::vector<std::string>& command, const tools::VethLab& lab,

@@ -4,13 +4,14 @@
 #include "xdp/lab.hpp"
 #include "xdp/skip.hpp"
 
+#include "support/text.hpp"
+
 #include <gtest/gtest.h>
 #include <linux/if_packet.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <regex>
 #include <thread>
 
 namespace fcap::xdptest {
@@ -18,9 +19,8 @@ namespace {
 
 long status_number(const Lab& lab, const std::string& key) {
     Outcome r = lab.fxdp({"status", "--json", "-i", lab.right_if});
-    std::smatch m;
-    if (std::regex_search(r.output, m, std::regex("\"" + key + "\":(\\d+)"))) return std::stol(m[1]);
-    return -1;
+    auto n = test::json_number(r.output, key);
+    return n ? long(*n) : -1;
 }
 
 TEST(FxdpReplace, NoMomentWithoutAFilter) {

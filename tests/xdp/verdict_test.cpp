@@ -5,6 +5,7 @@
 #include "xdp/skip.hpp"
 
 #include "support/netns/process.hpp"
+#include "support/text.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -12,7 +13,6 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
-#include <regex>
 
 namespace fcap::xdptest {
 namespace {
@@ -25,9 +25,8 @@ struct Counts {
 Counts counters(const Lab& lab) {
     Outcome r = lab.fxdp({"status", "--json", "-i", lab.right_if});
     Counts c;
-    std::smatch m;
-    if (std::regex_search(r.output, m, std::regex("\"packets\":(\\d+)"))) c.packets = std::stol(m[1]);
-    if (std::regex_search(r.output, m, std::regex("\"matched_packets\":(\\d+)"))) c.matched = std::stol(m[1]);
+    if (auto n = test::json_number(r.output, "packets")) c.packets = long(*n);
+    if (auto n = test::json_number(r.output, "matched_packets")) c.matched = long(*n);
     return c;
 }
 
