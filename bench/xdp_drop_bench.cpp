@@ -19,6 +19,7 @@
 //   xdp_drop_bench [--rounds R] [--frames N] [--full]
 //   --full: xdp-filter blocklists of 1,000 and 10,000 hosts too (xdp-filter
 //   adds one address per run of its command, ~40 ms each: minutes).
+#include "kernel/bpf_sys.h"
 #include "kernel/xdp_link.h"
 #include "support/netns/netns.hpp"
 #include "support/netns/process.hpp"
@@ -62,7 +63,7 @@ bool enter(const std::string& ns) {
 int load_constant(int value) {
     unsigned char insns[16] = {0xb7, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0};
     std::memcpy(insns + 4, &value, 4);
-    return fxdp_prog_load(0, insns, 2, value == 1 ? "bench_drop" : "bench_tx", nullptr, 0, 0);
+    return fcap_prog_load(FCAP_PROG_XDP, value == 1 ? "bench_drop" : "bench_tx", "GPL", insns, 2, nullptr, 0, 0);
 }
 
 // veth's XDP counters of one interface, read through SIOCETHTOOL.

@@ -43,14 +43,14 @@ int fcap_counter_map_create(void)
 }
 
 int fcap_prog_load(enum fcap_prog_kind kind, const char *name, const char *license, const void *insns,
-                   size_t count, char *log, size_t log_size)
+                   size_t count, char *log, size_t log_size, unsigned log_level)
 {
     enum bpf_prog_type type = kind == FCAP_PROG_XDP         ? BPF_PROG_TYPE_XDP
                               : kind == FCAP_PROG_SCHED_CLS ? BPF_PROG_TYPE_SCHED_CLS
                                                             : BPF_PROG_TYPE_SOCKET_FILTER;
     LIBBPF_OPTS(bpf_prog_load_opts, opts);
-    if (log && log_size) {
-        opts.log_level = 1;
+    if (log && log_size && log_level) {
+        opts.log_level = log_level;
         opts.log_size = (unsigned)log_size;
         opts.log_buf = log;
         log[0] = '\0';

@@ -34,10 +34,11 @@ int fcap_btf_add_counters(struct btf *btf, int u64_type);
 /* The per-CPU counter map (one entry, described in BTF): an fd, or -errno. */
 int fcap_counter_map_create(void);
 
-/* Loads `count` encoded instructions (8 bytes each).  With `log` the
- * verifier's log (level 1) goes there.  An fd, or -errno. */
+/* Loads `count` encoded instructions (8 bytes each).  The verifier's log
+ * goes to `log` at `log_level` (0: none; 1: its walk, for a refusal; 4: its
+ * statistics, for a success).  An fd, or -errno. */
 int fcap_prog_load(enum fcap_prog_kind kind, const char *name, const char *license, const void *insns,
-                   size_t count, char *log, size_t log_size);
+                   size_t count, char *log, size_t log_size, unsigned log_level);
 
 /* BPF_MAP_LOOKUP_ELEM: 0, or -errno. */
 int fcap_map_lookup(int map_fd, const void *key, void *value);

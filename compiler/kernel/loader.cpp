@@ -60,12 +60,12 @@ std::optional<LoadedProgram> load(const Program& program, std::string* log, bool
     const std::size_t count = program.insns.size();
     // Without a log first, as libbpf does: a log of every instruction the
     // verifier walks fills any buffer (ENOSPC) on programs with loops.
-    int fd = fcap_prog_load(kind, "fcap_filter", program.license.c_str(), insns.data(), count, nullptr, 0);
+    int fd = fcap_prog_load(kind, "fcap_filter", program.license.c_str(), insns.data(), count, nullptr, 0, 0);
     if (fd < 0) {
         int err = -fd;
         std::vector<char> buf(16 << 20);
         int again = fcap_prog_load(kind, "fcap_filter", program.license.c_str(), insns.data(), count, buf.data(),
-                                   buf.size());
+                                   buf.size(), 1);
         if (again >= 0) {  // refused once, then accepted: keep it
             fd = again;
         } else {

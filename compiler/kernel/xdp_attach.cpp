@@ -1,5 +1,6 @@
 #include "kernel/xdp_attach.hpp"
 
+#include "kernel/bpf_sys.h"
 #include "kernel/loader.hpp"
 #include "kernel/xdp_link.h"
 
@@ -83,9 +84,10 @@ Loaded load(const ebpf::Program& program, const std::string& name, int counters,
     // Statistics (log level 4) fit a small buffer; the walk of a refused
     // program needs a large one, and only then.
     std::vector<char> log(statistics ? 4096 : 0);
-    int sched_cls = program.target == ebpf::Target::socket;
-    int fd = fxdp_prog_load(sched_cls, insns.data(), count, name.c_str(), log.data(), unsigned(log.size()),
-                            statistics ? 4 : 0);
+    // A socket program is loaded as SCHED_CLS, whose test runner hands it
+    // the Ethernet header, as a raw socket sees it.
+    fcap_prog_kind kind = program.target == ebpf::Target::socket ? FCAP_PROG_SCHED_CLS : FCAP_PROG_XDP;
+    int fd = fcap_prog_load(kind, name.c_str(), "GPL", insns.data(), count, log.data(), log.size(), statistics ? 4 : 0);
     if (fd >= 0) {
         result.program = Fd(fd);
         if (statistics) result.log = log.data();
@@ -94,7 +96,7 @@ Loaded load(const ebpf::Program& program, const std::string& name, int counters,
     result.error = -fd;
     if (result.error == EPERM) return result;  // no privilege: no log to fetch
     log.assign(16 << 20, '\0');
-    int again = fxdp_prog_load(sched_cls, insns.data(), count, name.c_str(), log.data(), unsigned(log.size()), 1);
+    int again = fcap_prog_load(kind, name.c_str(), "GPL", insns.data(), count, log.data(), log.size(), 1);
     if (again >= 0) {  // refused once, then accepted: keep it
         result.program = Fd(again);
         result.error = 0;
@@ -106,8 +108,8 @@ Loaded load(const ebpf::Program& program, const std::string& name, int counters,
 }
 
 std::optional<std::uint32_t> test_run(int program_fd, const std::uint8_t* data, std::uint32_t size) {
-    unsigned verdict = 0;
-    if (fxdp_test_run(program_fd, data, size, &verdict) < 0) return std::nullopt;
+    std::uint32_t verdict = 0;
+    if (fcap_test_run(program_fd, data, size, 1, &verdict, nullptr) < 0) return std::nullopt;
     return verdict;
 }
 
@@ -164,11 +166,12 @@ Fd create_link(int program_fd, int ifindex, Mode mode, int* error) {
 }
 
 std::vector<ebpf::Counters> read_counters_per_cpu(int map_fd) {
-    int cpus = fxdp_possible_cpus();
+    int cpus = fcap_possible_cpus();
     if (cpus <= 0) return {};
     std::vector<ebpf::Counters> per_cpu(static_cast<std::size_t>(cpus));
     static_assert(sizeof(ebpf::Counters) == 32, "the map's value is four u64");
-    if (fxdp_percpu_lookup(map_fd, per_cpu.data()) < 0) return {};
+    const std::uint32_t key = 0;
+    if (fcap_map_lookup(map_fd, &key, per_cpu.data()) < 0) return {};
     return per_cpu;
 }
 

@@ -27,20 +27,6 @@ static unsigned mode_flags(int mode) {
     }
 }
 
-int fxdp_prog_load(int sched_cls, const void* insns, unsigned count, const char* name, char* log,
-                   unsigned log_size, unsigned log_level) {
-    LIBBPF_OPTS(bpf_prog_load_opts, opts);
-    if (log && log_size && log_level) {
-        log[0] = '\0';
-        opts.log_buf = log;
-        opts.log_size = log_size;
-        opts.log_level = log_level;
-    }
-    errno = 0;
-    return negative_errno(
-        bpf_prog_load(sched_cls ? BPF_PROG_TYPE_SCHED_CLS : BPF_PROG_TYPE_XDP, name, "GPL", (const struct bpf_insn*)insns, count, &opts));
-}
-
 int fxdp_link_create(int prog_fd, int ifindex, int mode) {
     LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = mode_flags(mode));
     errno = 0;
@@ -220,15 +206,6 @@ int fxdp_prefix_map_create(const unsigned* networks, const unsigned char* length
     return fd;
 }
 
-int fxdp_test_run(int prog_fd, const void* data, unsigned size, unsigned* retval) {
-    LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = data, .data_size_in = size, .repeat = 1);
-    errno = 0;
-    int r = bpf_prog_test_run_opts(prog_fd, &opts);
-    if (r < 0) return negative_errno(r);
-    *retval = opts.retval;
-    return 0;
-}
-
 static int no_print(enum libbpf_print_level level, const char* format, va_list args) {
     (void)level;
     (void)format;
@@ -238,16 +215,6 @@ static int no_print(enum libbpf_print_level level, const char* format, va_list a
 
 void fxdp_quiet_libbpf(void) {
     libbpf_set_print(no_print);
-}
-
-int fxdp_possible_cpus(void) {
-    return libbpf_num_possible_cpus();
-}
-
-int fxdp_percpu_lookup(int map_fd, void* values) {
-    __u32 key = 0;
-    errno = 0;
-    return negative_errno(bpf_map_lookup_elem(map_fd, &key, values));
 }
 
 int fxdp_send_live(int prog_fd, int ifindex, const void* frame, unsigned size, unsigned repeat) {

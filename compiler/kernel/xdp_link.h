@@ -13,14 +13,6 @@ extern "C" {
 /* Attach modes, ours (the kernel's XDP_FLAGS_* are mapped in the .c file). */
 enum { FXDP_MODE_NONE = 0, FXDP_MODE_SKB = 1, FXDP_MODE_NATIVE = 2, FXDP_MODE_HW = 3 };
 
-/* An XDP program from encoded instructions (8 bytes each, kernel layout),
- * or with `sched_cls` a socket-filter program loaded as SCHED_CLS (whose
- * test runner hands it the Ethernet header, as a raw socket sees it).
- * log_level 0: no log; 1: the verifier's walk (for a refusal); 4: its
- * statistics (for a success).  Returns the program fd. */
-int fxdp_prog_load(int sched_cls, const void* insns, unsigned count, const char* name, char* log,
-                   unsigned log_size, unsigned log_level);
-
 int fxdp_link_create(int prog_fd, int ifindex, int mode);
 int fxdp_link_update(int link_fd, int new_prog_fd);
 int fxdp_link_detach(int link_fd);
@@ -74,15 +66,8 @@ int fxdp_set_map_create(const unsigned* keys, unsigned count);
  * and their prefix lengths). */
 int fxdp_prefix_map_create(const unsigned* networks, const unsigned char* lengths, unsigned count);
 
-/* Runs the program once on `data` (BPF_PROG_TEST_RUN); *retval its verdict. */
-int fxdp_test_run(int prog_fd, const void* data, unsigned size, unsigned* retval);
-
 /* libbpf's own warnings off: fxdp says what went wrong itself. */
 void fxdp_quiet_libbpf(void);
-
-int fxdp_possible_cpus(void);
-/* Key 0 of a per-CPU map: possible_cpus * value size bytes into `values`. */
-int fxdp_percpu_lookup(int map_fd, void* values);
 
 /* Sends `frame` out of the interface the XDP_TX program `prog_fd` would
  * see it on, `repeat` times, as real transmits (BPF_F_TEST_XDP_LIVE_FRAMES)
