@@ -19,11 +19,7 @@ namespace fcap::test {
 namespace {
 
 using Bytes = std::vector<std::uint8_t>;
-
-void put16(Bytes& b, std::uint16_t v) {
-    b.push_back(std::uint8_t(v >> 8));
-    b.push_back(std::uint8_t(v));
-}
+using tools::put16;
 
 using tools::internet_checksum;
 using tools::socket_address;

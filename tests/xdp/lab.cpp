@@ -1,5 +1,6 @@
 #include "xdp/lab.hpp"
 
+#include "support/netns/inet.hpp"
 #include "support/netns/process.hpp"
 
 #include <arpa/inet.h>
@@ -24,11 +25,7 @@ namespace fcap::xdptest {
 namespace {
 
 using Bytes = std::vector<std::uint8_t>;
-
-void put16(Bytes& b, std::uint16_t v) {
-    b.push_back(std::uint8_t(v >> 8));
-    b.push_back(std::uint8_t(v));
-}
+using tools::put16;
 
 Bytes ethernet(unsigned index, std::uint16_t type, int vlan = -1) {
     Bytes b = {0x02, 0xfc, 0, 0, 0, 2, 0x02, 0xee, 0, 0, std::uint8_t(index >> 8), std::uint8_t(index)};

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace fcap::tools {
 
@@ -17,5 +18,11 @@ socklen_t socket_address(int family, const std::string& host, std::uint16_t port
 // The ones' complement of the ones' complement sum of `n` bytes, as an IPv4
 // header or an ICMP message carries it.
 std::uint16_t internet_checksum(const std::uint8_t* p, std::size_t n);
+
+// Appends `v` in network byte order: the frames tests build by hand.
+inline void put16(std::vector<std::uint8_t>& b, std::uint16_t v) {
+    b.push_back(std::uint8_t(v >> 8));
+    b.push_back(std::uint8_t(v));
+}
 
 }  // namespace fcap::tools
