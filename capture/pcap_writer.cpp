@@ -18,10 +18,12 @@ bool PcapWriter::fail(const char* what, int err) {
     return false;
 }
 
-bool PcapWriter::open(const std::string& path, int dlt, std::uint32_t snaplen, std::string* error) {
+bool PcapWriter::open(const std::string& path, int dlt, std::uint32_t snaplen, bool nano, std::string* error) {
     path_ = path;
-    // Microsecond timestamps, as tcpdump writes by default.
-    dead_ = pcap_open_dead(dlt, int(snaplen));
+    // Microsecond time stamps, as tcpdump writes by default; nanosecond
+    // ones under --time-stamp-precision nano (libpcap picks the magic).
+    dead_ = pcap_open_dead_with_tstamp_precision(dlt, int(snaplen),
+                                                 nano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
     if (path == "-") {
         file_ = stdout;
     } else {
@@ -41,6 +43,11 @@ bool PcapWriter::open(const std::string& path, int dlt, std::uint32_t snaplen, s
         return false;
     }
     return true;
+}
+
+std::int64_t PcapWriter::position() const {
+    if (!dumper_) return -1;
+    return pcap_dump_ftell64(dumper_);
 }
 
 bool PcapWriter::write(std::int64_t sec, std::int64_t usec, std::uint32_t caplen, std::uint32_t wirelen,

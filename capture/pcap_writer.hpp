@@ -22,13 +22,19 @@ public:
     PcapWriter& operator=(const PcapWriter&) = delete;
     ~PcapWriter();
 
-    // `path` "-" writes to standard output.  False (and *error) when the
-    // file cannot be created.
-    bool open(const std::string& path, int dlt, std::uint32_t snaplen, std::string* error);
+    // `path` "-" writes to standard output.  With `nano` the file is a
+    // nanosecond pcap (magic 0xa1b23c4d) and write() takes nanoseconds.
+    // False (and *error) when the file cannot be created.
+    bool open(const std::string& path, int dlt, std::uint32_t snaplen, bool nano, std::string* error);
 
+    // `fraction`: microseconds, or nanoseconds for a nanosecond file.
     // False once writing has failed (see error()); the packet may be lost.
-    bool write(std::int64_t sec, std::int64_t usec, std::uint32_t caplen, std::uint32_t wirelen,
+    bool write(std::int64_t sec, std::int64_t fraction, std::uint32_t caplen, std::uint32_t wirelen,
                const std::uint8_t* data, bool flush_now);
+
+    // Bytes written so far, buffered ones included (pcap_dump_ftell64, what
+    // tcpdump's -C compares); -1 when unknown (standard output, a pipe).
+    std::int64_t position() const;
 
     // Flushes and closes; false (and *error) when anything written was
     // refused.  For a regular file the data is synced to the disk, so a
