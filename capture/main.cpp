@@ -52,9 +52,12 @@ int main(int argc, char** argv) {
     app.add_option("-Q,--direction", direction, "in, out or inout (default)")->check(CLI::IsMember({"in", "out", "inout"}));
     app.add_option("-B,--buffer-size", buffer_kib, "kernel ring size in KiB (default 4096)");
     app.add_option("-w", o.write_file, "write packets to a pcap file (- for standard output)");
-    app.add_option("-C", file_size, "with -w: a new file once one passes SIZE million bytes (FILE, FILE1, ...)");
-    app.add_option("-W", file_count, "with -C: a ring of N files; with -G: stop after N files");
-    app.add_option("-G", rotate_seconds, "with -w: a new file every SECONDS, FILE a strftime(3) pattern");
+    app.add_option("-C", file_size, "with -w: a new file once one passes SIZE million bytes (FILE, FILE1, ...)")
+        ->type_name("SIZE");
+    app.add_option("-W", file_count, "with -C: a ring of N files; with -G: stop after N files")
+        ->type_name("N");
+    app.add_option("-G", rotate_seconds, "with -w: a new file every SECONDS, FILE a strftime(3) pattern")
+        ->type_name("SECONDS");
     app.add_flag("--print", o.print_too, "with -w: print the packets too");
     app.add_flag("-U,--packet-buffered", o.packet_buffered, "flush the output after every packet");
     app.add_option("-r", o.read_file, "read packets from a pcap or pcapng file");
@@ -74,11 +77,13 @@ int main(int argc, char** argv) {
     app.add_flag("-S", o.absolute_tcp, "TCP sequence numbers as they are (default: relative, as tcpdump)");
     app.add_flag("-t", t, "-t no time, -tt epoch seconds, -ttt since the previous packet, -tttt date, -ttttt since the first");
     app.add_flag("-v", v, "more detail (IP header fields)");
-    app.add_option("--time-stamp-precision", precision, "micro (default) or nano: time stamps printed, read and written");
+    app.add_option("--time-stamp-precision", precision, "micro (default) or nano: time stamps printed, read and written")
+        ->type_name("micro|nano");
     app.add_flag_callback("--micro", [&] { o.nano = false; }, "--time-stamp-precision micro");
     app.add_flag_callback("--nano", [&] { o.nano = true; }, "--time-stamp-precision nano");
     app.add_flag("--immediate-mode", o.immediate, "hand each packet over at once (1 ms, not 10 ms, in the kernel)");
-    app.add_option("-Z,--relinquish-privileges", o.user, "once capturing, become USER with no capabilities (default: stay)");
+    app.add_option("-Z,--relinquish-privileges", o.user, "once capturing, become USER with no capabilities (default: stay)")
+        ->type_name("USER");
     app.add_option("--engine", engine, "kernel filter: cbpf (SO_ATTACH_FILTER, default) or ebpf (SO_ATTACH_BPF with counters)")
         ->check(CLI::IsMember({"cbpf", "ebpf"}));
     app.add_option("--stats-every", o.stats_every, "print the capture rate on standard error every SECONDS")
