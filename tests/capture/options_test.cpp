@@ -206,6 +206,29 @@ TEST(FcapUser, LiveCaptureDropsEverything) {
     EXPECT_EQ(capture->packets.size(), 5u);
 }
 
+// Not root but given CAP_NET_RAW (as setcap would): tcpdump ignores -Z
+// then; fcap keeps its user and clears the capability once capturing.
+TEST(FcapUser, CapabilitiesGoWithoutRoot) {
+    if (!root()) GTEST_SKIP() << "needs root to start an unprivileged process with a capability";
+    std::string out;
+    if (tools::run_command({"setpriv", "--version"}, &out) != 0) GTEST_SKIP() << "setpriv (util-linux) is missing";
+    test::TempDir dir("fcap-options");
+    fs::permissions(dir.path, fs::perms::all);
+    fs::path err = dir.path / "err.txt";
+    tools::Child c = tools::Child::spawn({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                                          "--inh-caps=+net_raw", "--ambient-caps=+net_raw", fcap_bin, "-i", "lo", "-Z",
+                                          "nobody", "-w", (dir.path / "a.pcap").string(), "udp dst port 47462"},
+                                         "", err.string());
+    ASSERT_TRUE(tools::wait_for_text(err.string(), "listening on", 10000)) << tools::read_text(err.string());
+    for (int i = 0; i < 50 && !fs::exists(dir.path / "a.pcap"); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_EQ(status_field(c.pid(), "CapEff"), "\t0000000000000000");
+    EXPECT_EQ(status_field(c.pid(), "CapPrm"), "\t0000000000000000");
+    EXPECT_EQ(status_field(c.pid(), "CapAmb"), "\t0000000000000000");
+    c.signal(SIGINT);
+    EXPECT_EQ(c.wait(10000), 0) << tools::read_text(err.string());
+}
+
 // -L: tcpdump's list, on standard error, exit 0; a down interface fails.
 TEST(FcapLinkTypes, SameListAsTcpdump) {
     if (!root()) GTEST_SKIP() << "tcpdump -L opens the interface: root";
