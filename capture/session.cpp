@@ -152,6 +152,10 @@ int run_offline(const Options& options) {
             return 1;
         }
     }
+    // tcpdump says which file it reads before it drops privileges or
+    // creates its output, so a failure there follows this line.
+    std::cerr << "reading from file " << options.read_file << ", link-type " << link_type_text(dlt)
+              << ", snapshot length " << pcap_snapshot(p) << "\n";
     // -Z: tcpdump becomes the user once the file is open, before it
     // creates the one it writes.
     if (!options.user.empty()) {
@@ -167,8 +171,6 @@ int run_offline(const Options& options) {
         pcap_close(p);
         return 1;
     }
-    std::cerr << "reading from file " << options.read_file << ", link-type " << link_type_text(dlt)
-              << ", snapshot length " << pcap_snapshot(p) << "\n";
     bpf_program program{};
     if (filter)
         program = {unsigned(filter->file_program.size()), reinterpret_cast<bpf_insn*>(filter->file_program.data())};
