@@ -8,6 +8,15 @@
 
 namespace fcap::capture {
 
+namespace {
+
+// The pcap format's fixed parts (pcap-savefile(5)): the file header, and
+// each record's header (seconds, fraction, captured and wire lengths).
+constexpr std::int64_t pcap_file_header_size = 24;
+constexpr std::int64_t pcap_record_header_size = 16;
+
+}  // namespace
+
 PcapWriter::~PcapWriter() {
     if (dumper_) pcap_dump_close(dumper_);
     if (dead_) pcap_close(dead_);
@@ -42,12 +51,8 @@ bool PcapWriter::open(const std::string& path, int dlt, std::uint32_t snaplen, b
         *error = error_;
         return false;
     }
+    bytes_ = pcap_file_header_size;
     return true;
-}
-
-std::int64_t PcapWriter::position() const {
-    if (!dumper_) return -1;
-    return pcap_dump_ftell64(dumper_);
 }
 
 bool PcapWriter::write(std::int64_t sec, std::int64_t usec, std::uint32_t caplen, std::uint32_t wirelen,
@@ -63,6 +68,7 @@ bool PcapWriter::write(std::int64_t sec, std::int64_t usec, std::uint32_t caplen
     if (std::ferror(file_)) return fail("writing", errno ? errno : EIO);
     if (flush_now && pcap_dump_flush(dumper_) != 0) return fail("writing", errno ? errno : EIO);
     ++packets_;
+    bytes_ += pcap_record_header_size + caplen;
     return true;
 }
 

@@ -32,9 +32,11 @@ public:
     bool write(std::int64_t sec, std::int64_t fraction, std::uint32_t caplen, std::uint32_t wirelen,
                const std::uint8_t* data, bool flush_now);
 
-    // Bytes written so far, buffered ones included (pcap_dump_ftell64, what
-    // tcpdump's -C compares); -1 when unknown (standard output, a pipe).
-    std::int64_t position() const;
+    // Bytes written so far, buffered ones included: what tcpdump's -C
+    // compares (pcap_dump_ftell).  Counted here, as the file header and
+    // records are fixed sizes, rather than asked of ftell, which costs an
+    // lseek per packet.
+    std::int64_t position() const { return bytes_; }
 
     // Flushes and closes; false (and *error) when anything written was
     // refused.  For a regular file the data is synced to the disk, so a
@@ -55,6 +57,7 @@ private:
     std::string path_;
     std::string error_;
     std::uint64_t packets_ = 0;
+    std::int64_t bytes_ = 0;
 };
 
 }  // namespace fcap::capture
