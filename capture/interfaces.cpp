@@ -121,6 +121,23 @@ std::string describe_interfaces(const std::vector<Interface>& interfaces) {
     return out;
 }
 
+std::string describe_link_types(const Interface& i) {
+    std::string out = "Data link types for " + i.name + " (use option -y to set):\n";
+    auto line = [&](int dlt, bool printed) {
+        out += "  " + link_type_text(dlt) + (printed ? "" : " (printing not supported)") + "\n";
+    };
+    if (i.cooked) {
+        line(DLT_LINUX_SLL, true);
+        line(DLT_LINUX_SLL2, true);
+        return out;
+    }
+    line(i.dlt, true);
+    // libpcap (pcap-linux.c) offers DOCSIS on every Ethernet device, not
+    // on loopback.
+    if (i.arphrd == ARPHRD_ETHER) line(DLT_DOCSIS, false);
+    return out;
+}
+
 std::string link_type_text(int dlt) {
     const char* name = pcap_datalink_val_to_name(dlt);
     const char* description = pcap_datalink_val_to_description(dlt);

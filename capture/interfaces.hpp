@@ -38,6 +38,12 @@ bool choose_link_type(Interface& interface, const std::string& name, std::string
 // "1.eth0 [Up, Running]" lines, as tcpdump -D prints them.
 std::string describe_interfaces(const std::vector<Interface>& interfaces);
 
+// -L: "Data link types for eth0 (use option -y to set):" and one line a
+// type, as tcpdump prints what libpcap lists for the interface (Ethernet
+// adds DOCSIS, which neither tcpdump nor fcap prints; a cooked capture
+// either cooked header).
+std::string describe_link_types(const Interface& interface);
+
 // "EN10MB (Ethernet)"
 std::string link_type_text(int dlt);
 

@@ -5,6 +5,7 @@
 #include "capture/kernel_filter.hpp"
 #include "capture/output.hpp"
 #include "capture/packet_socket.hpp"
+#include "capture/privileges.hpp"
 #include "capture/report.hpp"
 #include "capture/session.hpp"
 #include "capture/signals.hpp"
@@ -20,7 +21,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr unsigned block_timeout_ms = 10;
+// How long the kernel keeps a partly filled block before handing it over
+// (TPACKET_V3 wakes the reader per block, not per packet).  tcpdump's
+// default is 100 ms to 1 s; --immediate-mode asks for each packet at once,
+// for which libpcap falls back to TPACKET_V2: here the block timeout drops
+// to the kernel's least, 1 ms.
+constexpr unsigned default_block_timeout_ms = 10;
+constexpr unsigned immediate_block_timeout_ms = 1;
 
 int fail(const std::string& message, const std::string& hint = "") {
     std::cerr << "fcap: error: " << message << "\n";
@@ -39,6 +46,7 @@ std::optional<EbpfCounts> ebpf_counts(const KernelFilter& filter) {
 }  // namespace
 
 int run_live(const Options& options) {
+    const unsigned block_timeout_ms = options.immediate ? immediate_block_timeout_ms : default_block_timeout_ms;
     // Installed first: a signal during set-up also ends things cleanly.
     StopSignals signals;
     std::string error;
@@ -82,14 +90,20 @@ int run_live(const Options& options) {
         return fail(iface->name + ": " + error);
     }
 
+    bool attached = filter->engine == Engine::cbpf ? socket->attach_cbpf(filter->socket_program, &error)
+                                                   : socket->attach_ebpf(filter->ebpf->fd(), &error);
+    if (!attached) return fail(error);
+
+    // -Z: everything that needs a privilege is done; as tcpdump, the
+    // output file is created by the user fcap becomes.
+    if (!options.user.empty()) {
+        if (std::string e = drop_privileges(options.user); !e.empty()) return fail(e);
+    }
+
     // The file is created only once capturing is possible: no empty file
     // is left behind by a refused socket.
     Output output;
     if (!output.open(options, iface->dlt, options.snaplen, &error)) return fail(error);
-
-    bool attached = filter->engine == Engine::cbpf ? socket->attach_cbpf(filter->socket_program, &error)
-                                                   : socket->attach_ebpf(filter->ebpf->fd(), &error);
-    if (!attached) return fail(error);
     std::cerr << "fcap: listening on " << iface->name << ", link-type " << link_type_text(iface->dlt)
               << ", snapshot length " << options.snaplen << " bytes"
               << (filter->engine == Engine::ebpf ? ", eBPF filter" : "") << "\n";
@@ -99,7 +113,7 @@ int run_live(const Options& options) {
     auto on_frame = [&](Frame& f) {
         restore_link_header(f, iface->dlt, options.snaplen);
         if (filter->user_check && reference::run(check, f.data, f.caplen, f.wirelen) == 0) return true;
-        return output.take(f.sec, f.nsec / 1000, f.data, f.caplen, f.wirelen);
+        return output.take(f.sec, options.nano ? f.nsec : f.nsec / 1000, f.data, f.caplen, f.wirelen);
     };
 
     const auto start = Clock::now();
@@ -141,6 +155,7 @@ int run_live(const Options& options) {
     }
     CaptureCounts final_counts = counts();
     std::string write_problem = output.finish();
+    if (output.file_limit_reached()) std::cerr << "Maximum file limit reached: " << output.file_limit_reached() << "\n";
     std::cerr << final_report(final_counts, ebpf_counts(*filter));
     if (!write_problem.empty()) return fail(write_problem);
     return 0;

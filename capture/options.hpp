@@ -23,6 +23,7 @@ struct Options {
     std::string read_file;  // -r
     std::string write_file; // -w ("-" for standard output)
     bool list_interfaces = false;  // -D
+    bool list_link_types = false;  // -L: the link types -y can choose for the interface
     int dump_level = 0;            // -d, -dd, -ddd: print the program and exit
     std::string expression;
 
@@ -34,9 +35,19 @@ struct Options {
     std::uint64_t buffer_bytes = 4u << 20;  // -B (KiB on the command line)
     Engine engine = Engine::cbpf;
     double stats_every = 0;  // --stats-every SECONDS; 0: off
+    bool immediate = false;  // --immediate-mode: the kernel hands packets over at once
+    bool nano = false;       // --time-stamp-precision nano (--nano): nanosecond time stamps
+    std::string user;        // -Z: whom to become once the socket and input are open
+
+    // Writing (-w), as tcpdump rotates it
+    std::int64_t rotate_bytes = 0;  // -C, in bytes (the option counts millions): a new file past it
+    int rotate_seconds = 0;         // -G: a new file every SECONDS; the name is a strftime(3) pattern
+    int file_count = 0;             // -W: with -C a ring of N files, with -G only: stop after N files
+    bool print_too = false;         // --print: print the packets while writing them
 
     // Output
     int numeric = 0;        // -n / -nn: no port names (hosts are never looked up)
+    int no_domain = 0;      // -N: no effect, no host name is ever printed (see fcap.1)
     bool link_header = false;  // -e
     int hex = 0;            // -x / -xx
     int hex_ascii = 0;      // -X / -XX
@@ -50,5 +61,12 @@ struct Options {
     bool number = false;           // -#: each packet's number first
     bool count_only = false;       // --count: print how many packets matched, nothing else
 };
+
+// The values of the options tcpdump checks itself, with its messages
+// ("invalid file size 1k"); each false (and *error) on a bad value.
+bool parse_file_size(const std::string& text, std::int64_t* bytes, std::string* error);        // -C
+bool parse_file_count(const std::string& text, int* count, std::string* error);               // -W
+bool parse_rotate_seconds(const std::string& text, int* seconds, std::string* error);         // -G
+bool parse_time_stamp_precision(const std::string& text, bool* nano, std::string* error);     // --time-stamp-precision
 
 }  // namespace fcap::capture

@@ -8,6 +8,15 @@
 
 namespace fcap::capture {
 
+namespace {
+
+// The pcap format's fixed parts (pcap-savefile(5)): the file header, and
+// each record's header (seconds, fraction, captured and wire lengths).
+constexpr std::int64_t pcap_file_header_size = 24;
+constexpr std::int64_t pcap_record_header_size = 16;
+
+}  // namespace
+
 PcapWriter::~PcapWriter() {
     if (dumper_) pcap_dump_close(dumper_);
     if (dead_) pcap_close(dead_);
@@ -18,10 +27,12 @@ bool PcapWriter::fail(const char* what, int err) {
     return false;
 }
 
-bool PcapWriter::open(const std::string& path, int dlt, std::uint32_t snaplen, std::string* error) {
+bool PcapWriter::open(const std::string& path, int dlt, std::uint32_t snaplen, bool nano, std::string* error) {
     path_ = path;
-    // Microsecond timestamps, as tcpdump writes by default.
-    dead_ = pcap_open_dead(dlt, int(snaplen));
+    // Microsecond time stamps, as tcpdump writes by default; nanosecond
+    // ones under --time-stamp-precision nano (libpcap picks the magic).
+    dead_ = pcap_open_dead_with_tstamp_precision(dlt, int(snaplen),
+                                                 nano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
     if (path == "-") {
         file_ = stdout;
     } else {
@@ -40,6 +51,7 @@ bool PcapWriter::open(const std::string& path, int dlt, std::uint32_t snaplen, s
         *error = error_;
         return false;
     }
+    bytes_ = pcap_file_header_size;
     return true;
 }
 
@@ -56,6 +68,7 @@ bool PcapWriter::write(std::int64_t sec, std::int64_t usec, std::uint32_t caplen
     if (std::ferror(file_)) return fail("writing", errno ? errno : EIO);
     if (flush_now && pcap_dump_flush(dumper_) != 0) return fail("writing", errno ? errno : EIO);
     ++packets_;
+    bytes_ += pcap_record_header_size + caplen;
     return true;
 }
 

@@ -22,13 +22,21 @@ public:
     PcapWriter& operator=(const PcapWriter&) = delete;
     ~PcapWriter();
 
-    // `path` "-" writes to standard output.  False (and *error) when the
-    // file cannot be created.
-    bool open(const std::string& path, int dlt, std::uint32_t snaplen, std::string* error);
+    // `path` "-" writes to standard output.  With `nano` the file is a
+    // nanosecond pcap (magic 0xa1b23c4d) and write() takes nanoseconds.
+    // False (and *error) when the file cannot be created.
+    bool open(const std::string& path, int dlt, std::uint32_t snaplen, bool nano, std::string* error);
 
+    // `fraction`: microseconds, or nanoseconds for a nanosecond file.
     // False once writing has failed (see error()); the packet may be lost.
-    bool write(std::int64_t sec, std::int64_t usec, std::uint32_t caplen, std::uint32_t wirelen,
+    bool write(std::int64_t sec, std::int64_t fraction, std::uint32_t caplen, std::uint32_t wirelen,
                const std::uint8_t* data, bool flush_now);
+
+    // Bytes written so far, buffered ones included: what tcpdump's -C
+    // compares (pcap_dump_ftell).  Counted here, as the file header and
+    // records are fixed sizes, rather than asked of ftell, which costs an
+    // lseek per packet.
+    std::int64_t position() const { return bytes_; }
 
     // Flushes and closes; false (and *error) when anything written was
     // refused.  For a regular file the data is synced to the disk, so a
@@ -49,6 +57,7 @@ private:
     std::string path_;
     std::string error_;
     std::uint64_t packets_ = 0;
+    std::int64_t bytes_ = 0;
 };
 
 }  // namespace fcap::capture

@@ -7,30 +7,33 @@ namespace fcap::capture {
 
 namespace {
 
-std::string clock_text(std::int64_t sec, std::int64_t usec, bool date) {
+// `fraction` has `digits` digits: 6 (microseconds) or 9 (nanoseconds,
+// --time-stamp-precision nano), as tcpdump prints them.
+std::string clock_text(std::int64_t sec, std::int64_t fraction, int digits, bool date) {
     std::time_t t = std::time_t(sec);
     std::tm tm{};
     localtime_r(&t, &tm);
     char s[64];
     if (date)
-        std::snprintf(s, sizeof s, "%04d-%02d-%02d %02d:%02d:%02d.%06u", tm.tm_year + 1900, tm.tm_mon + 1,
-                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, unsigned(usec));
+        std::snprintf(s, sizeof s, "%04d-%02d-%02d %02d:%02d:%02d.%0*u", tm.tm_year + 1900, tm.tm_mon + 1,
+                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, digits, unsigned(fraction));
     else
-        std::snprintf(s, sizeof s, "%02d:%02d:%02d.%06u", tm.tm_hour, tm.tm_min, tm.tm_sec, unsigned(usec));
+        std::snprintf(s, sizeof s, "%02d:%02d:%02d.%0*u", tm.tm_hour, tm.tm_min, tm.tm_sec, digits, unsigned(fraction));
     return s;
 }
 
 // tcpdump's -ttt and -ttttt: the difference of two time stamps as
-// HH:MM:SS.uuuuuu after its sign (a space when not negative), computed
-// field by field as tcpdump's netdissect_timevalsub does.
-std::string duration_text(std::int64_t sec, std::int64_t usec, std::int64_t ref_sec, std::int64_t ref_usec) {
+// HH:MM:SS.uuuuuu (or .nnnnnnnnn) after its sign (a space when not
+// negative), computed field by field as tcpdump's netdissect_timevalsub does.
+std::string duration_text(std::int64_t sec, std::int64_t usec, std::int64_t ref_sec, std::int64_t ref_usec,
+                          int digits) {
     bool negative = sec < ref_sec || (sec == ref_sec && usec < ref_usec);
     if (negative) std::swap(sec, ref_sec), std::swap(usec, ref_usec);
     std::int64_t s = sec - ref_sec, u = usec - ref_usec;
-    if (u < 0) u += 1000000, --s;
+    if (u < 0) u += digits == 9 ? 1000000000 : 1000000, --s;
     char out[64];
-    std::snprintf(out, sizeof out, "%c%02lld:%02lld:%02lld.%06u", negative ? '-' : ' ', (long long)(s / 3600 % 24),
-                  (long long)(s / 60 % 60), (long long)(s % 60), unsigned(u));
+    std::snprintf(out, sizeof out, "%c%02lld:%02lld:%02lld.%0*u", negative ? '-' : ' ', (long long)(s / 3600 % 24),
+                  (long long)(s / 60 % 60), (long long)(s % 60), digits, unsigned(u));
     return out;
 }
 
@@ -87,6 +90,7 @@ std::string Printer::timestamp(std::int64_t sec, std::int64_t usec) {
         first_sec_ = previous_sec_ = sec;
         first_usec_ = previous_usec_ = usec;
     }
+    const int digits = options_.nano ? 9 : 6;
     std::string s;
     switch (options_.time) {
     case TimeFormat::none: break;
@@ -100,17 +104,17 @@ std::string Printer::timestamp(std::int64_t sec, std::int64_t usec) {
             break;
         }
         if (options_.time != TimeFormat::epoch) {
-            s = clock_text(sec, usec, options_.time == TimeFormat::date);
+            s = clock_text(sec, usec, digits, options_.time == TimeFormat::date);
             break;
         }
         {
             char b[40];
-            std::snprintf(b, sizeof b, "%lld.%06u", (long long)sec, unsigned(usec));
+            std::snprintf(b, sizeof b, "%lld.%0*u", (long long)sec, digits, unsigned(usec));
             s = b;
         }
         break;
-    case TimeFormat::delta: s = duration_text(sec, usec, previous_sec_, previous_usec_); break;
-    case TimeFormat::since_first: s = duration_text(sec, usec, first_sec_, first_usec_); break;
+    case TimeFormat::delta: s = duration_text(sec, usec, previous_sec_, previous_usec_, digits); break;
+    case TimeFormat::since_first: s = duration_text(sec, usec, first_sec_, first_usec_, digits); break;
     }
     previous_sec_ = sec;
     previous_usec_ = usec;

@@ -15,7 +15,8 @@ class Printer {
 public:
     Printer(std::FILE* out, int dlt, const Options& options);
 
-    // `usec` is the microsecond part of the timestamp.
+    // `usec` is the fraction of the second: microseconds, or nanoseconds
+    // under --time-stamp-precision nano (options.nano).
     void print(std::int64_t sec, std::int64_t usec, const std::uint8_t* data, std::uint32_t caplen,
                std::uint32_t wirelen);
 

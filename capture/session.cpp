@@ -4,6 +4,7 @@
 #include "capture/interfaces.hpp"
 #include "capture/kernel_filter.hpp"
 #include "capture/output.hpp"
+#include "capture/privileges.hpp"
 #include "capture/report.hpp"
 #include "capture/signals.hpp"
 
@@ -91,6 +92,23 @@ int dump_program(const Options& options) {
     return 0;
 }
 
+// -L: tcpdump's list, on standard error as tcpdump writes it.
+int list_link_types(const Options& options) {
+    std::string error;
+    auto i = options.interface.empty() ? default_interface(&error) : find_interface(options.interface, &error);
+    if (!i) {
+        std::cerr << "fcap: error: " << error << "\n";
+        return 1;
+    }
+    // libpcap opens the interface to ask; a down one fails there.
+    if (i->index != 0 && !(i->flags & IFF_UP)) {
+        std::cerr << "fcap: error: " << i->name << ": That device is not up\n";
+        return 1;
+    }
+    std::cerr << describe_link_types(*i);
+    return 0;
+}
+
 }  // namespace
 
 namespace detail {
@@ -99,7 +117,10 @@ namespace detail {
 // fcap's program run through libpcap's interpreter (pcap_offline_filter).
 int run_offline(const Options& options) {
     char errbuf[PCAP_ERRBUF_SIZE];
-    pcap_t* p = pcap_open_offline(options.read_file.c_str(), errbuf);
+    // libpcap scales the file's time stamps to the precision asked for
+    // (a nanosecond file read at micro loses the last three digits).
+    pcap_t* p = pcap_open_offline_with_tstamp_precision(
+        options.read_file.c_str(), options.nano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO, errbuf);
     if (!p) {
         std::cerr << "fcap: error: " << open_error(options.read_file, errbuf) << "\n";
         return 1;
@@ -131,14 +152,25 @@ int run_offline(const Options& options) {
             return 1;
         }
     }
+    // tcpdump says which file it reads before it drops privileges or
+    // creates its output, so a failure there follows this line.
+    std::cerr << "reading from file " << options.read_file << ", link-type " << link_type_text(dlt)
+              << ", snapshot length " << pcap_snapshot(p) << "\n";
+    // -Z: tcpdump becomes the user once the file is open, before it
+    // creates the one it writes.
+    if (!options.user.empty()) {
+        if (std::string e = drop_privileges(options.user); !e.empty()) {
+            std::cerr << "fcap: error: " << e << "\n";
+            pcap_close(p);
+            return 1;
+        }
+    }
     Output output;
     if (!output.open(options, dlt, std::uint32_t(pcap_snapshot(p)), &error)) {
         std::cerr << "fcap: error: " << error << "\n";
         pcap_close(p);
         return 1;
     }
-    std::cerr << "reading from file " << options.read_file << ", link-type " << link_type_text(dlt)
-              << ", snapshot length " << pcap_snapshot(p) << "\n";
     bpf_program program{};
     if (filter)
         program = {unsigned(filter->file_program.size()), reinterpret_cast<bpf_insn*>(filter->file_program.data())};
@@ -158,6 +190,7 @@ int run_offline(const Options& options) {
         more = output.take(h->ts.tv_sec, h->ts.tv_usec, data, h->caplen, h->len);
     }
     int exit_status = 0;
+    if (output.file_limit_reached()) std::cerr << "Maximum file limit reached: " << output.file_limit_reached() << "\n";
     if (status == PCAP_ERROR) {
         // tcpdump prints what it read of a damaged file, then the error,
         // and fails (its pcap_loop error, exit status 1).
@@ -184,6 +217,7 @@ int run(const Options& options) {
     }
     if (options.dump_level > 0) return dump_program(options);
     if (!options.read_file.empty()) return detail::run_offline(options);
+    if (options.list_link_types) return list_link_types(options);
     return detail::run_live(options);
 }
 
