@@ -30,12 +30,17 @@ const std::vector<PassInfo>& default_pipeline() {
 void optimize(ir::Program& program, const AfterPass& after_pass) {
     // Passes run in turn until each has run once more since the last
     // change without changing anything (a pass may leave work for its own
-    // next run, as pullup does).  The bound keeps a bug from looping.
+    // next run, as pullup does).  libpcap too optimizes until nothing
+    // changes, and where a test lands decides which loads a truncated packet
+    // meets, so the bound is not a budget: pullup moves one test of a chain
+    // per run, and a chain is at most as long as the program.  The bound
+    // only keeps a bug from looping.
     const auto& passes = default_pipeline();
     // FCAP_TIME_PASSES=1 prints each pass's run time on stderr.
     static const bool timing = std::getenv("FCAP_TIME_PASSES") != nullptr;
     std::size_t quiet = 0;
-    for (std::size_t step = 0; step < 16 * passes.size() && quiet < passes.size(); ++step) {
+    const std::size_t rounds = 16 + program.blocks.size();
+    for (std::size_t step = 0; step < rounds * passes.size() && quiet < passes.size(); ++step) {
         const auto& pass = passes[step % passes.size()];
         auto t0 = std::chrono::steady_clock::now();
         bool changed = pass.run(program);

@@ -16,10 +16,6 @@ namespace fcap::opt {
 
 namespace {
 
-// How far down a chain to look.  libpcap looks to the end, which makes it
-// quadratic on long chains; real chains that pull up are short.
-constexpr int chain_limit = 24;
-
 class Pullup {
 public:
     explicit Pullup(ir::Program& p) : p_(p) {}
@@ -28,8 +24,10 @@ public:
         analyze();
         bool changed = false;
         touched_.assign(p_.blocks.size(), false);
-        // Leaves first, as libpcap walks its levels.
-        for (auto it = order_.rbegin(); it != order_.rend(); ++it) {
+        // From the root down: a chain's first start gathers all of it in
+        // this run (libpcap, leaves first, gathers it over many runs; the
+        // end is the same order).
+        for (auto it = order_.begin(); it != order_.end(); ++it) {
             if (touched_[*it]) continue;
             if (pull(*it, false) || pull(*it, true)) changed = true;
         }
@@ -90,6 +88,9 @@ private:
 
     // `along_true`: and_pullup (the chain follows true edges and shares
     // the false target); otherwise or_pullup.
+    // Chains are followed to their end, as libpcap does: stopping early
+    // would leave tests where libpcap does not, and a packet cut between two
+    // loads would then get another verdict.
     bool pull(ir::BlockId b, bool along_true) {
         const ir::Branch* start = branch(b);
         if (!start || dom_->preds.of(b).empty()) return false;
@@ -107,9 +108,9 @@ private:
         // Down the chain while it tests `value`: the first other test is `diff`.
         bool at_top = true;
         ir::BlockId diff_parent = ir::no_block, diff = b;
-        for (int steps = 0;; ++steps) {
+        for (;;) {
             const ir::Branch* br = branch(diff);
-            if (!br || other(br) != shared || !dominates(b, diff) || steps > chain_limit) return false;
+            if (!br || other(br) != shared || !dominates(b, diff)) return false;
             if (br->lhs != value) break;
             diff_parent = diff;
             diff = next(br);
@@ -117,9 +118,9 @@ private:
         }
         // Further down, a test of `value` again: it moves up.
         ir::BlockId same_parent = diff, same = next(branch(diff));
-        for (int steps = 0;; ++steps) {
+        for (;;) {
             const ir::Branch* br = branch(same);
-            if (!br || other(br) != shared || !dominates(b, same) || steps > chain_limit) return false;
+            if (!br || other(br) != shared || !dominates(b, same)) return false;
             if (br->lhs == value) break;
             same_parent = same;
             same = next(br);
@@ -144,7 +145,28 @@ private:
             touched_[diff_parent] = true;
         }
         for (ir::BlockId x : {b, diff, same, same_parent}) touched_[x] = true;
-        return true;
+        // The later tests of `value` follow, each placed after the one
+        // moved before it: the order libpcap reaches over as many runs (the
+        // blocks further down are still dominated by b; only edges inside
+        // the chain changed).
+        for (ir::BlockId last = same;;) {
+            ir::BlockId parent = same_parent, candidate = next(branch(parent));
+            for (;;) {
+                const ir::Branch* br = branch(candidate);
+                if (!br || other(br) != shared || !dominates(b, candidate)) return true;
+                if (br->lhs == value) break;
+                parent = candidate;
+                candidate = next(br);
+            }
+            if (touched_[candidate] || (parent != same_parent && touched_[parent])) return true;
+            ir::Branch* c = branch(candidate);
+            (along_true ? branch(parent)->if_true : branch(parent)->if_false) = next(c);
+            (along_true ? c->if_true : c->if_false) = diff;
+            (along_true ? branch(last)->if_true : branch(last)->if_false) = candidate;
+            touched_[candidate] = touched_[parent] = true;
+            last = candidate;
+            same_parent = parent;
+        }
     }
 
     ir::Program& p_;
