@@ -3,6 +3,7 @@
 // exit status 0.  Live cases capture on the loopback interface, filtered
 // to a UDP port of their own, and send a fixed number of datagrams to
 // 127.0.0.1 only.
+#include "support/netns/netns.hpp"
 #include "support/netns/process.hpp"
 #include "support/pcap_file.hpp"
 #include "support/temp_dir.hpp"
@@ -105,6 +106,8 @@ TEST(FcapCli, MissingPrivilegeNamesTheCapability) {
 
 TEST(FcapCli, FullDiskFailsWithAMessage) {
     SKIP_UNLESS_ROOT();
+    tools::PrivateNetwork net;  // lo and 127.0.0.1 of a namespace of the test's own
+    ASSERT_TRUE(net.ok()) << net.error();
     if (!fs::exists("/dev/full")) GTEST_SKIP() << "/dev/full is missing";
     test::TempDir dir("fcap-cli");
     const std::uint16_t port = 47411;
@@ -128,6 +131,8 @@ class StopSignal : public ::testing::TestWithParam<int> {};
 
 TEST_P(StopSignal, FileIsCompleteAndStatusZero) {
     SKIP_UNLESS_ROOT();
+    tools::PrivateNetwork net;  // lo and 127.0.0.1 of a namespace of the test's own
+    ASSERT_TRUE(net.ok()) << net.error();
     test::TempDir dir("fcap-cli");
     const std::uint16_t port = std::uint16_t(47420 + GetParam());
     fs::path file = dir.path / "out.pcap", err = dir.path / "err.txt";
@@ -157,6 +162,8 @@ INSTANTIATE_TEST_SUITE_P(Signals, StopSignal, ::testing::Values(SIGINT, SIGTERM,
 
 TEST(FcapCli, CountStopsAfterN) {
     SKIP_UNLESS_ROOT();
+    tools::PrivateNetwork net;  // lo and 127.0.0.1 of a namespace of the test's own
+    ASSERT_TRUE(net.ok()) << net.error();
     test::TempDir dir("fcap-cli");
     const std::uint16_t port = 47431;
     fs::path file = dir.path / "out.pcap", err = dir.path / "err.txt";

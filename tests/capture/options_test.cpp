@@ -168,6 +168,8 @@ TEST(FcapUser, LiveCaptureDropsEverything) {
     if (!root()) GTEST_SKIP() << "live capture needs root";
     struct passwd* nobody = getpwnam("nobody");
     if (!nobody) GTEST_SKIP() << "no user nobody";
+    tools::PrivateNetwork net;  // lo and 127.0.0.1 of a namespace of the test's own
+    ASSERT_TRUE(net.ok()) << net.error();
     test::TempDir dir("fcap-options");
     // nobody may pass through the test's directory, write in "open" only.
     fs::permissions(dir.path, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
@@ -212,6 +214,8 @@ TEST(FcapUser, CapabilitiesGoWithoutRoot) {
     if (!root()) GTEST_SKIP() << "needs root to start an unprivileged process with a capability";
     std::string out;
     if (tools::run_command({"setpriv", "--version"}, &out) != 0) GTEST_SKIP() << "setpriv (util-linux) is missing";
+    tools::PrivateNetwork net;  // lo and 127.0.0.1 of a namespace of the test's own
+    ASSERT_TRUE(net.ok()) << net.error();
     test::TempDir dir("fcap-options");
     fs::permissions(dir.path, fs::perms::all);
     fs::path err = dir.path / "err.txt";

@@ -5,6 +5,7 @@
 // runs on a fake clock (tcpdump rotates by the wall clock, not by the
 // packets' time stamps) and once live on the loopback interface.
 #include "capture/rotating_writer.hpp"
+#include "support/netns/netns.hpp"
 #include "support/netns/process.hpp"
 #include "support/pcap_file.hpp"
 #include "support/temp_dir.hpp"
@@ -241,6 +242,8 @@ void send_udp(std::uint16_t port, int count) {
 // and exit status 0.
 TEST(FcapRotate, LiveTimeRotationStopsAfterWFiles) {
     if (geteuid() != 0) GTEST_SKIP() << "live capture needs CAP_NET_RAW (run the tests as root)";
+    tools::PrivateNetwork net;  // lo and 127.0.0.1 of a namespace of the test's own
+    ASSERT_TRUE(net.ok()) << net.error();
     test::TempDir dir("fcap-rotate");
     const std::uint16_t port = 47451;
     fs::path err = dir.path / "err.txt";

@@ -6,11 +6,16 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <net/if.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <cstdint>
 #include <cstdio>
@@ -148,6 +153,30 @@ VethLab::VethLab(const std::string& tag)
     run_command({"ip", "-n", left.name(), "neigh", "flush", "all"});
     run_command({"ip", "-n", right.name(), "neigh", "flush", "all"});
     usleep(100 * 1000);
+}
+
+PrivateNetwork::PrivateNetwork() {
+    previous_ = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (previous_ < 0) {
+        error_ = std::string("cannot open this thread's network namespace: ") + std::strerror(errno);
+        return;
+    }
+    if (unshare(CLONE_NEWNET) != 0) {
+        error_ = std::string("cannot make a network namespace (needs CAP_SYS_ADMIN): ") + std::strerror(errno);
+        return;
+    }
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ifreq ifr{};
+    std::snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+    bool up = fd >= 0 && ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 && (ifr.ifr_flags |= IFF_UP, ioctl(fd, SIOCSIFFLAGS, &ifr) == 0);
+    if (!up) error_ = std::string("cannot bring up the namespace's loopback: ") + std::strerror(errno);
+    if (fd >= 0) close(fd);
+}
+
+PrivateNetwork::~PrivateNetwork() {
+    if (previous_ < 0) return;
+    if (setns(previous_, CLONE_NEWNET) != 0) std::perror("fcap tests: cannot return to the network namespace");
+    close(previous_);
 }
 
 bool can_make_netns(std::string* why) {

@@ -51,6 +51,26 @@ struct VethLab {
     unsigned char right_mac[6] = {0x02, 0xfc, 0, 0, 0, 2};
 };
 
+// For one test: this thread (the test's, and every process it starts) in a
+// new, empty network namespace whose only interface is a loopback, up.
+// Tests that capture on `lo` and send to 127.0.0.1 use it, so their traffic
+// never reaches the machine's own loopback.  The namespace goes when the
+// guard does (and the last process in it ends).
+class PrivateNetwork {
+public:
+    PrivateNetwork();
+    ~PrivateNetwork();  // back to the namespace the thread was in
+    PrivateNetwork(const PrivateNetwork&) = delete;
+    PrivateNetwork& operator=(const PrivateNetwork&) = delete;
+
+    bool ok() const { return error_.empty(); }
+    const std::string& error() const { return error_; }
+
+private:
+    int previous_ = -1;
+    std::string error_;
+};
+
 // Whether this process may create namespaces and capture; the reason if not.
 bool can_make_netns(std::string* why);
 
