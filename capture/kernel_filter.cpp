@@ -75,6 +75,10 @@ std::optional<KernelFilter> build_filter(const FilterRequest& request, diag::Sin
     CompileOptions options;
     options.dlt = request.dlt;
     options.snaplen = request.snaplen;
+    // tcpdump 4.99 looks the interface's netmask up only under -f and
+    // otherwise compiles with 0: `ip broadcast` is then dst 0.0.0.0 or
+    // 255.255.255.255, on files and interfaces alike.
+    options.netmask = 0;
     auto program = compile_to_ir(request.expression, options, sink);
     if (!program) return std::nullopt;
     KernelFilter filter;

@@ -73,6 +73,19 @@ TEST(FcapCli, BadExpressionShowsTheCaret) {
     EXPECT_NE(r.err.find("^"), std::string::npos) << r.err;
 }
 
+// tcpdump compiles with netmask 0 (it looks the interface's up only under
+// -f): `ip broadcast` is accepted and means 0.0.0.0 or 255.255.255.255.
+TEST(FcapCli, IpBroadcastCompilesAsInTcpdump) {
+    test::TempDir dir("fcap-cli");
+    auto r = run_fcap({"-d", "ip broadcast"}, dir.path);
+    EXPECT_EQ(r.status, 0) << r.err;
+    std::string ours = tools::read_text((dir.path / "stdout.txt").string());
+    EXPECT_NE(ours.find("jeq      #0xffffffff"), std::string::npos) << ours;
+    std::string theirs;
+    if (tools::run_command({"tcpdump", "-d", "ip broadcast"}, &theirs) != 0) GTEST_SKIP() << "tcpdump is not installed";
+    EXPECT_EQ(ours, theirs.substr(theirs.find("(000)")));
+}
+
 TEST(FcapCli, UnknownInterfaceIsNamed) {
     test::TempDir dir("fcap-cli");
     auto r = run_fcap({"-i", "nosuchif0", "udp"}, dir.path);
