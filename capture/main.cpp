@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
     app.add_flag("-S", o.absolute_tcp, "TCP sequence numbers as they are (default: relative, as tcpdump)");
     app.add_flag("-t", t, "-t no time, -tt epoch seconds, -ttt since the previous packet, -tttt date, -ttttt since the first");
     app.add_flag("-v", v, "more detail (IP header fields)");
+    app.add_flag("-K,--dont-verify-checksums", o.dont_verify_checksums, "with -v: no IPv4, TCP or UDP checksum verdicts");
     app.add_option("--engine", engine, "kernel filter: cbpf (SO_ATTACH_FILTER, default) or ebpf (SO_ATTACH_BPF with counters)")
         ->check(CLI::IsMember({"cbpf", "ebpf"}));
     app.add_option("--stats-every", o.stats_every, "print the capture rate on standard error every SECONDS")
