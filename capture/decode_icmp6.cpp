@@ -26,22 +26,6 @@ const char* nd_option_name(std::uint8_t type) {
 
 std::string lifetime(std::uint32_t t) { return t == 0xffffffff ? "infinity" : std::to_string(t) + "s"; }
 
-// tcpdump's hex_print: 16 bytes a line, no text column.
-std::string hex_lines(Bytes b, std::size_t at, std::size_t length, const char* prefix) {
-    std::string s;
-    char buf[32];
-    for (std::size_t i = 0; i < length; ++i) {
-        if (i % 16 == 0) {
-            std::snprintf(buf, sizeof buf, "%s0x%04zx: ", prefix, i);
-            s += buf;
-        }
-        s += i % 2 == 0 ? " " : "";
-        std::snprintf(buf, sizeof buf, "%02x", b.u8(at + i));
-        s += buf;
-    }
-    return s;
-}
-
 std::string flag_names(std::uint32_t value, std::initializer_list<std::pair<std::uint32_t, const char*>> names) {
     std::string s;
     for (auto [bit, name] : names) {
@@ -80,7 +64,11 @@ std::string Decoder::node_information(Bytes b, std::uint32_t length) {
         s += " (";
         switch (qtype) {
         case 0: s += "noop"; break;
-        case 1: s += "supported qtypes"; break;
+        case 1:
+            // RFC 4620's C flag: compressed bitmaps (the 16-bit flags, as tcpdump reads them).
+            s += "supported qtypes";
+            if (b.be16(6)) s += b.be16(6) & 1 ? " [C]" : " []";
+            break;
         case 2: s += "DNS name"; break;
         case 3:
             s += "node addresses";
@@ -166,13 +154,18 @@ void Decoder::neighbor_discovery(Bytes b, std::uint32_t length) {
         break;
     }
     if (!verbose) return put(", length " + std::to_string(length));
-    // The options, each on its own line (tcpdump's icmp6_opt_print).
-    std::size_t at = options_at, end = length;
-    while (at < end) {
-        if (!b.has(at, 2)) return cut("icmp6");
+    nd_options(b, options_at, length);
+}
+
+// The options, each on its own line (tcpdump's icmp6_opt_print).
+// The walk stops at the capture's end or the message's; an option of length
+// 0 or past the capture ends it as truncated.
+void Decoder::nd_options(Bytes b, std::size_t at, std::size_t end) {
+    while (at < end && at < b.size()) {
+        if (!b.has(at, 2)) return;
         std::uint8_t opt = b.u8(at);
         std::size_t size = std::size_t(b.u8(at + 1)) * 8;
-        if (size == 0 || at + size > end) return put(" (invalid)");
+        if (size == 0 || !b.has(at, size)) return cut("icmp6");
         put(std::string("\n\t  ") + nd_option_name(opt) + " option (" + std::to_string(opt) + "), length " +
             std::to_string(size) + " (" + std::to_string(size / 8) + "): ");
         if (!b.has(at, size)) return cut("icmp6");
@@ -244,31 +237,37 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
     bool quoted = inner.has(0, 40);
     std::string dst = ipv6_text(inner, 24), s;
     switch (type) {
-    case 1:
-        if (!quoted) return put("destination unreachable"), cut("icmp6");
-        switch (code) {
-        case 0: s = "destination unreachable, unreachable route " + dst; break;
-        case 1: s = "destination unreachable,  unreachable prohibited " + dst; break;  // sic, as tcpdump
-        case 2: s = "destination unreachable, beyond scope " + dst + ", source address " + ipv6_text(inner, 8); break;
-        case 3: s = "destination unreachable, unreachable address " + dst; break;
-        case 4:
-            s = "destination unreachable, unreachable port";
-            if (inner.has(40, 4) && (inner.u8(6) == 17 || inner.u8(6) == 6))
-                s += ", " + dst + (inner.u8(6) == 17 ? " udp" : " tcp") + " port " + std::to_string(inner.be16(42));
-            break;
-        default: return put("destination unreachable, unknown unreach code (" + std::to_string(code) + ")");
+    case 1: {
+        // The code's name, then what the quoted packet says.
+        static const char* const codes[] = {"unreachable route", " unreachable prohibited",  // sic, as tcpdump
+                                            "beyond scope", "unreachable address", "unreachable port"};
+        if (code > 4) {
+            put("destination unreachable, unknown unreach code (" + std::to_string(code) + ")");
+            if (options_.verbose <= 1) put(hex_lines(b, 0, length, "\n\t"));
+            return;
         }
+        s = "destination unreachable, " + std::string(codes[code]);
+        if (code == 4) {
+            if (!inner.has(40, 4) || (inner.u8(6) != 17 && inner.u8(6) != 6)) return put(s), cut("icmp6");
+            s += ", " + dst + (inner.u8(6) == 17 ? " udp" : " tcp") + " port " + std::to_string(inner.be16(42));
+            break;
+        }
+        if (!quoted) return put(s), cut("icmp6");
+        s += " " + dst;
+        if (code == 2) s += ", source address " + ipv6_text(inner, 8);
         break;
+    }
     case 2: s = "packet too big, mtu " + std::to_string(b.be32(4)); break;
     case 3:
-        if (code == 0 && quoted) s = "time exceeded in-transit for " + dst;
-        else if (code == 1) s = "time exceeded in-transit (reassembly)";
-        else s = "time exceeded, unknown code (" + std::to_string(code) + ")";
+        s = "time exceeded in-transit";
+        if (code == 0 && !quoted) return put(s), cut("icmp6");
+        s += code == 0 ? " for " + dst : code == 1 ? " (reassembly)" : ", unknown code (" + std::to_string(code) + ")";
         break;
     case 4: {
         static const char* const kinds[] = {"erroneous", "next header", "option", "incomplete header chain"};
-        s = "parameter problem, " + (code < 4 ? std::string(kinds[code]) : "code-#" + std::to_string(code)) +
-            " - octet " + std::to_string(b.be32(4));
+        if (!quoted) return put("parameter problem"), cut("icmp6");
+        s = "parameter problem, " +
+            (code < 4 ? std::string(kinds[code]) + " - octet " + std::to_string(b.be32(4)) : "code-#" + std::to_string(code));
         break;
     }
     case 128:
@@ -325,6 +324,11 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
         return neighbor_discovery(b, length);
     case 137:
         if (!b.has(8, 32)) return put("redirect "), cut("icmp6");
+        if (options_.verbose > 0) {
+            // Under -v the length comes first, the options after.
+            put("redirect, length " + std::to_string(length) + ", " + ipv6_text(b, 24) + " to " + ipv6_text(b, 8));
+            return nd_options(b, 40, length);
+        }
         s = "redirect, " + ipv6_text(b, 24) + " to " + ipv6_text(b, 8);
         break;
     case 138: s = "router renumbering"; break;
@@ -365,20 +369,44 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
         s = std::string(type == 144 ? "ha discovery request" : "mobile router solicitation") + ", id " + id;
         break;
     }
-    case 145: s = "ha discovery reply"; break;
-    case 147: s = "mobile router advertisement"; break;
+    case 145:
+        s = "ha discovery reply";
+        if (options_.verbose > 0) {
+            // RFC 6275: the id, then the home agents' addresses.
+            char id[16];
+            std::snprintf(id, sizeof id, "0x%04x", b.be16(4));
+            put(s + ", length " + std::to_string(length) + ", id " + id);
+            for (std::size_t at = 8; at < length; at += 16) {
+                if (!b.has(at, 16)) return cut("icmp6");
+                put(", " + ipv6_text(b, at));
+            }
+            return;
+        }
+        break;
+    case 147:
+        s = "mobile router advertisement";
+        if (options_.verbose > 0) {
+            char id[16];
+            std::snprintf(id, sizeof id, "0x%04x", b.be16(4));
+            std::uint8_t flags = b.u8(6);
+            put(s + ", length " + std::to_string(length) + ", id " + id + (flags & 0xc0 ? " " : "") +
+                (flags & 0x80 ? "M" : "") + (flags & 0x40 ? "O" : ""));
+            return nd_options(b, 8, length);
+        }
+        break;
     case 200: s = "mtrace response"; break;
     case 201: s = "mtrace request"; break;
     default: s = "unknown icmp6 type (" + std::to_string(type) + ")"; break;
     }
     // Under -v tcpdump prints the length only for the neighbour discovery
     // messages (and what it cannot name); their details follow it.
-    bool with_length = options_.verbose == 0 || (type >= 133 && type <= 137) || type == 145 || type == 147 ||
-                       s.rfind("unknown icmp6 type", 0) == 0;
+    // mtrace it names but does not decode.
+    bool undecoded = type == 200 || type == 201 || s.rfind("unknown icmp6 type", 0) == 0;
+    bool with_length = options_.verbose == 0 || (type >= 133 && type <= 137) || undecoded;
     if (!with_length) return put(s);
     put(s + ", length " + std::to_string(length));
-    // tcpdump shows the bytes of a type it cannot name (print_unknown_data).
-    if (s.rfind("unknown icmp6 type", 0) == 0 && options_.verbose <= 1)
+    // tcpdump shows the bytes of a type it does not decode (print_unknown_data).
+    if (undecoded && options_.verbose <= 1)
         put(hex_lines(b, 0, length < b.size() ? length : b.size(), "\n\t"));
 }
 

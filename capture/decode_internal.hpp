@@ -40,6 +40,9 @@ std::string ipv4_text(Bytes b, std::size_t at);
 std::string ipv6_text(Bytes b, std::size_t at);
 std::string hex(std::uint32_t value, int digits);  // 0x0800
 void print_char(std::string& s, std::uint8_t c);     // tcpdump's fn_print_char: ^X, M-x
+// tcpdump's print_unknown_data: "\n\t0x0000:  4500 0054 ..." lines of the
+// captured part of [at, at + length), each line starting with `prefix`.
+std::string hex_lines(Bytes b, std::size_t at, std::size_t length, const char* prefix);
 // The Internet checksum's 16-bit one's complement sum (RFC 1071), not yet
 // complemented, of `length` bytes from `at`; `sum` carries a partial one.
 std::uint32_t ones_sum(Bytes b, std::size_t at, std::size_t length, std::uint32_t sum = 0);
@@ -112,6 +115,7 @@ public:
     void icmp(Bytes b, std::uint32_t length, const Endpoints& ends);
     void icmp6(Bytes b, std::uint32_t length, const Endpoints& ends);  // decode_icmp6.cpp
     void neighbor_discovery(Bytes b, std::uint32_t length);
+    void nd_options(Bytes b, std::size_t at, std::size_t end);
     std::string node_information(Bytes b, std::uint32_t length);
 
     void put(std::string_view s) { out_ += s; }
