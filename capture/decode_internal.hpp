@@ -54,10 +54,12 @@ const char* ethertype_name(std::uint16_t type);    // "IPv4", or nullptr
 std::string ethertype_text(std::uint16_t type);    // "ethertype IPv4 (0x0800)"
 const char* ip_protocol_name(std::uint8_t proto);  // "TCP", or nullptr
 // decode_tcp_options.cpp: the options' text and the closing bracket;
-// *cut when the capture ends inside them.
+// *cut when the capture ends inside them (the text then ends in " [|tcp]").
 // *bad_option when an option does not fit (tcpdump then ends the line).
-std::string tcp_options(Bytes o, std::size_t size, std::uint8_t flags, std::uint32_t sack_base, bool* cut,
-                        bool* bad_option);
+// `segment_captured`: the whole segment is in the capture (an MD5
+// signature could be checked).
+std::string tcp_options(Bytes o, std::size_t size, std::uint8_t flags, std::uint32_t sack_base,
+                        bool segment_captured, bool* cut, bool* bad_option);
 
 class Decoder {
 public:

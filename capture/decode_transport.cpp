@@ -119,7 +119,7 @@ void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     if (options_.conversations && (flags & tcp_ack)) sack_base = relative_numbers(b, ends, seq, ack, flags & tcp_syn);
     std::string s = tcp_flags(flags);
     // -v: the checksum and its verdict when the whole segment is there.
-    if (options_.verbose > 0 && !ends.fragment && b.has(0, length)) {
+    if (options_.verbose > 0 && options_.verify_checksums && !ends.fragment && b.has(0, length)) {
         std::uint16_t computed = transport_checksum(b, length, ends, 6);
         s += ", cksum " + hex(b.be16(16), 4) +
              (computed == 0 ? " (correct)" : " (incorrect -> " + hex(checksum_should_be(b.be16(16), computed), 4) + ")");
@@ -134,13 +134,17 @@ void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     if (header > 20) {
         bool cut_short = false, bad_option = false;
         s += ", options [" +
-             tcp_options(b.from(20).first(header - 20), header - 20, flags, sack_base, &cut_short, &bad_option);
-        if (cut_short) return put(s), truncated("tcp");
+             tcp_options(b.from(20).first(header - 20), header - 20, flags, sack_base, b.has(0, length), &cut_short,
+                         &bad_option);
+        if (cut_short) return put(s);
         if (bad_option) return put(s);
     }
     put(s + ", length " + std::to_string(payload));
-    if (!b.has(0, header)) return truncated("tcp");
     if (payload == 0) return;
+    if (!b.has(0, header)) {
+        put(" [remaining caplen(" + std::to_string(b.size()) + ") < header length(" + std::to_string(header) + ")]");
+        return truncated("tcp");
+    }
     Bytes data = b.from(header);
     if ((flags & tcp_rst) && options_.verbose > 0) {
         // RFC 1122's diagnostic text in a reset, at most 30 bytes of it.
@@ -162,11 +166,12 @@ void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
 // The applications tcpdump names by port, after the segment's length.
 void Decoder::tcp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length) {
     auto either = [&](std::uint16_t port) { return sport == port || dport == port; };
-    if (either(21)) return put(": "), text_protocol(b, length, "FTP", "ftp", false);
-    if (either(22)) return ssh(b, length);
+    // print-tcp.c's order: a segment between ports 53 and 80 is HTTP.
     if (either(25)) return put(": "), text_protocol(b, length, "SMTP", "smtp", false);
-    if (either(53)) return dns(b, length, true, false);
+    if (either(22)) return ssh(b, length);
+    if (either(21)) return put(": "), text_protocol(b, length, "FTP", "ftp", false);
     if (either(80) || either(8080)) return put(": "), text_protocol(b, length, "HTTP", "http", true);
+    if (either(53)) return dns(b, length, true, false);
 }
 
 // tcpdump's rule (print-tcp.c): with ACK set, the first packet of a
@@ -218,7 +223,7 @@ void Decoder::udp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     if (!b.has(0, 8)) return truncated("udp");
     // -v: the checksum's verdict when the datagram is all there (IPv4's
     // only from -vv, where it is optional).
-    if (options_.verbose > (ends.v6 ? 0 : 1) && !ends.fragment) {
+    if (options_.verbose > (ends.v6 ? 0 : 1) && options_.verify_checksums && !ends.fragment) {
         std::uint16_t field = b.be16(6);
         if (!ends.v6 && field == 0) {
             put("[no cksum] ");
