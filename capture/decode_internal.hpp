@@ -87,7 +87,10 @@ public:
     void ipv4(Bytes b, std::uint32_t length);
     void ipv6(Bytes b, std::uint32_t length);
     std::string ip_options(Bytes o);
+    std::string ip_route(Bytes o, std::size_t len);
+    std::string ip_timestamps(Bytes o, std::size_t len);
     std::string ipv6_options(Bytes h);
+    bool routing_header(Bytes h, std::size_t* final_dst);
 
     // decode_transport.cpp: `length` is the transport header and payload
     // as the IP header states it (the capture may hold less).

@@ -122,7 +122,7 @@ void Decoder::ipv4(Bytes b, std::uint32_t length) {
         put(", id " + std::to_string(b.be16(4)) + ", offset " + std::to_string(offset) + ", flags [" +
             (flags.empty() ? "none" : flags) + "], proto " + protocol_text(proto) + ", length " + std::to_string(total));
         if (header > 20) put(", options (" + ip_options(b.from(20).first(header - 20)) + ")");
-        if (b.has(0, header)) {
+        if (options_.verify_checksums && b.has(0, header)) {
             std::uint16_t computed = std::uint16_t(~ones_fold(ones_sum(b, 0, header)));
             if (computed != 0) {
                 char text[64];
@@ -152,7 +152,8 @@ void Decoder::ipv4(Bytes b, std::uint32_t length) {
     transport(proto, b.from(header), payload_length, ends);
 }
 
-// tcpdump's ip_optprint: the option names, comma-separated.
+// tcpdump's ip_optprint: the option names, comma-separated, a route's
+// addresses and a timestamp option's entries (RFC 791).
 std::string Decoder::ip_options(Bytes o) {
     std::string s;
     std::size_t at = 0;
@@ -163,7 +164,8 @@ std::string Decoder::ip_options(Bytes o) {
         case 0: s += "EOL"; break;
         case 1: s += "NOP"; break;
         case 7: s += "RR"; break;
-        case 68: s += "TS"; break;
+        case 68: s += "timestamp"; break;
+        case 82: s += "traceroute"; break;
         case 130: s += "security"; break;
         case 131: s += "LSRR"; break;
         case 137: s += "SSRR"; break;
@@ -181,20 +183,52 @@ std::string Decoder::ip_options(Bytes o) {
             if (len < 4) s += " [bad length " + std::to_string(len) + "]";
             else if (o.be16(at + 2) != 0) s += " value " + std::to_string(o.be16(at + 2));
         } else if (code == 7 || code == 131 || code == 137) {
-            // The route: addresses from the pointer's view, as tcpdump shows.
-            if (len < 3) return s + " [bad length " + std::to_string(len) + "]";
-            std::size_t ptr = o.u8(at + 2) - 1u;
-            s += " {";
-            for (std::size_t i = 3; i + 4 <= len; i += 4) {
-                s += ipv4_text(o, at + i);
-                s += ptr == i ? "#" : " ";
-            }
-            if (ptr == len) s += " ^ ";
-            s += "}";
+            s += ip_route(o.from(at), len);
+        } else if (code == 68) {
+            s += ip_timestamps(o.from(at), len);
         }
         at += len;
     }
     return s;
+}
+
+// A recorded or source route: the addresses, a comma after those the
+// pointer has passed.
+std::string Decoder::ip_route(Bytes o, std::size_t len) {
+    if (len < 3) return " [bad length " + std::to_string(len) + "]";
+    std::string s;
+    if ((len + 1) & 3) s += " [bad length " + std::to_string(len) + "]";
+    std::size_t ptr = o.u8(2) - 1u;
+    if (o.u8(2) == 0 || ptr < 3 || ((ptr + 1) & 3) || ptr > len + 1) s += " [bad ptr " + std::to_string(o.u8(2)) + "]";
+    for (std::size_t i = 3; i < len; i += 4) {
+        s += " " + ipv4_text(o, i);
+        if (o.u8(2) != 0 && ptr > i) s += ",";
+    }
+    return s;
+}
+
+// The timestamp option: " TS{TSONLY ^ 1@ 2@}", "^" where the pointer is.
+std::string Decoder::ip_timestamps(Bytes o, std::size_t len) {
+    if (len < 4) return "[bad length " + std::to_string(len) + "]";
+    std::string s = " TS{";
+    std::uint8_t flag = o.u8(3) & 0xf;
+    std::size_t entry = flag != 0 ? 8 : 4;
+    if ((len - 4) & (entry - 1)) s += "[bad length " + std::to_string(len) + "]";
+    long ptr = long(o.u8(2)) - 1;
+    if (ptr < 4 || ((ptr - 4) & long(entry - 1)) || ptr > long(len) + 1) s += "[bad ptr " + std::to_string(o.u8(2)) + "]";
+    std::size_t i = 0;
+    if (flag == 0 || flag == 1 || flag == 3) {
+        s += flag == 0 ? "TSONLY" : flag == 1 ? "TS+ADDR" : "PRESPEC";
+        for (i = 4; i < len; i += entry) {
+            s += long(i) == ptr ? " ^ " : " ";
+            s += std::to_string(o.be32(i)) + "@" + (entry == 8 ? ipv4_text(o, i + 4) : "");
+        }
+    } else {
+        s += "[bad ts type " + std::to_string(flag) + "]";
+    }
+    if (long(i) == ptr) s += " ^ ";
+    if (o.u8(3) >> 4) return s + " [" + std::to_string(o.u8(3) >> 4) + " hops not recorded]} ";
+    return s + "}";
 }
 
 // The options of a hop-by-hop or destination options header under -v,
@@ -224,6 +258,39 @@ std::string Decoder::ipv6_options(Bytes h) {
         at += 2 + len;
     }
     return s;
+}
+
+// A routing header as tcpdump's rt6_print shows it: "(len=2, type=0
+// [Deprecated], segleft=1, [0]2001:db8::1) ".  Types 0 and 2 (RFC 2460,
+// 6275) and 4 (RFC 8754, segment routing) list addresses; *final_dst is the
+// last one, the checksum's destination (tcpdump's ip6_finddst).  False when
+// tcpdump gives up on the packet.
+bool Decoder::routing_header(Bytes h, std::size_t* final_dst) {
+    std::uint8_t len = h.u8(1), type = h.u8(2);
+    std::string s = "(len=" + std::to_string(len) + ", type=" + std::to_string(type) +
+                    (type == 0 ? " [Deprecated]" : "") + ", segleft=" + std::to_string(h.u8(3));
+    if (type == 0 || type == 2) {
+        if (h.be32(4) != 0 || options_.verbose > 0) s += ", rsv=" + hex(h.be32(4), 1);
+    } else if (type == 4) {
+        char tag[8];
+        std::snprintf(tag, sizeof tag, "%x", h.be16(6));
+        s += ", last-entry=" + std::to_string(h.u8(4)) + ", flags=" + hex(h.u8(5), 1) + ", tag=" + tag;
+    } else {
+        put(s + " (unknown type)");
+        return put(" (invalid)"), false;
+    }
+    if (len % 2 == 1) {
+        put(s + " (invalid length " + std::to_string(len) + ")");
+        return put(" (invalid)"), false;
+    }
+    for (unsigned i = 0; i < len / 2u; ++i) {
+        std::size_t at = 8 + 16 * i;
+        if (!h.has(at, 16)) return put(s), cut("rt6"), false;
+        s += ", [" + std::to_string(i) + "]" + ipv6_text(h, at);
+        *final_dst = at;
+    }
+    put(s + ") ");
+    return true;
 }
 
 void Decoder::ipv6(Bytes b, std::uint32_t length) {
@@ -267,10 +334,27 @@ void Decoder::ipv6(Bytes b, std::uint32_t length) {
         case 43:
         case 60: {
             prefix();
+            // RFC 8200: a hop-by-hop header comes right after the IPv6 header.
+            if (next == 0 && count > 0)
+                return put("[The Hop-by-Hop Options header don't follow the IPv6 header] (invalid)");
             if (!rest.has(0, 2)) return cut(next == 0 ? "hbhopt" : next == 43 ? "rt6" : "dstopt");
             size = (rest.u8(1) + 1u) * 8;
             put(next == 0 ? "HBH " : next == 43 ? "RT6 " : "DSTOPT ");
-            if (next != 43 && options_.verbose > 0 && rest.has(0, size)) put(ipv6_options(rest.first(size)) + " ");
+            if (next == 43) {
+                std::size_t final_dst = 0;
+                if (!routing_header(rest, &final_dst)) return;
+                if (final_dst) ends.address_sum = ones_sum(b, 8, 16) + ones_sum(rest, final_dst, 16);
+            }
+            if (next != 43 && options_.verbose > 0 && rest.has(0, size)) {
+                std::string text = ipv6_options(rest.first(size));
+                // RFC 2675: a jumbo payload option needs a payload length of 0.
+                if (next == 0 && payload_length != 0) {
+                    std::size_t at = text.find("(jumbo: ");
+                    if (at != std::string::npos && text.compare(at, 20, "(jumbo: invalid len ") != 0)
+                        text.insert(text.find(')', at), " - payload len != 0");
+                }
+                put(text + " ");
+            }
             break;
         }
         case 44: {
@@ -279,8 +363,10 @@ void Decoder::ipv6(Bytes b, std::uint32_t length) {
             size = 8;
             unsigned offset = rest.be16(2) & 0xfff8;
             ends.fragment = true;
-            put("frag (" + std::to_string(offset) + "|" + std::to_string(rest_length > 8 ? rest_length - 8 : 0) + ") ");
-            if (offset != 0) return;
+            put("frag (" + (options_.verbose > 0 ? hex(rest.be32(4), 8) + ":" : "") + std::to_string(offset) + "|" +
+                std::to_string(rest_length > 8 ? rest_length - 8 : 0) + ")");
+            if (offset != 0) return;  // no transport header here
+            put(" ");
             break;
         }
         case 51: {
