@@ -32,7 +32,8 @@ std::string ntp_time(Bytes b, std::size_t at) {
 std::string ntp_delta(Bytes b, std::size_t from, std::size_t to) {
     std::uint32_t ou = b.be32(from), ouf = b.be32(from + 4), u = b.be32(to), uf = b.be32(to + 4);
     if (ou == 0 && ouf == 0) return ntp_time(b, to);
-    std::int32_t i = std::int32_t(u - ou);
+    // tcpdump 4.99 takes the difference of the seconds in 64 bits.
+    std::int64_t i = std::int64_t(u) - std::int64_t(ou);
     std::uint32_t f;
     bool negative;
     if (i > 0) {
@@ -49,7 +50,8 @@ std::string ntp_delta(Bytes b, std::size_t from, std::size_t to) {
         f = negative ? ouf - uf : uf - ouf;
     }
     char s[48];
-    std::snprintf(s, sizeof s, "%s%d.%09u", negative ? "-" : "+", i, std::uint32_t(f / two_to_32 * 1e9));
+    std::snprintf(s, sizeof s, "%s%lld.%09u", negative ? "-" : "+", static_cast<long long>(i),
+                  std::uint32_t(f / two_to_32 * 1e9));
     return s;
 }
 
@@ -88,23 +90,30 @@ void Decoder::ntp(Bytes b, std::uint32_t length) {
         }
         return;
     }
-    if (mode == 0 || mode == 7) return;
+    if (mode == 7) return;  // private (ntpdc) messages: tcpdump shows no more
+    if (length < 48) return put(" (invalid)");
     if (!b.has(0, 48)) return cut("ntp");
     std::uint8_t stratum = b.u8(1);
     const char* stratum_name = stratum == 0 ? "unspecified" : stratum == 1 ? "primary reference"
                              : stratum <= 15 ? "secondary reference" : "reserved";
     std::int8_t poll = std::int8_t(b.u8(2)), precision = std::int8_t(b.u8(3));
     char s[200];
-    std::snprintf(s, sizeof s, ", Stratum %u (%s), poll %d (%us), precision %d", stratum, stratum_name, poll,
-                  1u << (poll & 31), precision);
+    std::snprintf(s, sizeof s, ", Stratum %u (%s), poll %d", stratum, stratum_name, poll);
+    put(s);
+    if (poll >= 0 && poll < 32) std::snprintf(s, sizeof s, " (%us)", 1u << poll), put(s);
+    else if (poll < 0 && poll > -32) std::snprintf(s, sizeof s, " (1/%us)", 1u << -poll), put(s);
+    std::snprintf(s, sizeof s, ", precision %d", precision);
     put(s);
     put("\n\tRoot Delay: " + short_fixed(b, 4) + ", Root dispersion: " + short_fixed(b, 8) + ", Reference-ID: ");
     if (stratum == 0) {
         put("(unspec)");
     } else if (stratum == 1) {
-        std::string id;
-        for (std::size_t i = 12; i < 16 && b.u8(i); ++i) id += char(b.u8(i));
+        std::string id;  // four characters, NULs and all (tcpdump's nd_printn)
+        for (std::size_t i = 12; i < 16; ++i) print_char(id, b.u8(i));
         put(id);
+    } else if (stratum == 62 || stratum == 63) {  // ntpd's INFO_QUERY and INFO_REPLY
+        // tcpdump prints no timestamps after these.
+        return put(ipv4_text(b, 12) + (stratum == 62 ? " INFO_QUERY" : " INFO_REPLY"));
     } else {
         put(hex(b.be32(12), 8));
     }
