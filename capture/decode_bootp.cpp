@@ -102,7 +102,7 @@ OptionKind option_kind(std::uint8_t tag) {
     case 88: return {'a', "TZSTR"};
     case 89: return {'b', "FQDNS"};
     case 90: return {'b', "AUTH"};
-    case 91: return {'l', "Last-Transaction-Time"};  // RFC 4388
+    case 91: return {'L', "Last-Transaction-Time"};  // RFC 4388
     case 92: return {'i', "Associated-IP"};
     case 93: return {'s', "ARCH"};
     case 94: return {'b', "NDI"};
@@ -143,9 +143,10 @@ std::string text_of(Bytes b, std::size_t at, std::size_t length) {
 }
 
 // A classless route (RFC 3442): "(10.0.0.0/8:192.168.1.1)".
+// RFC 3442 routes: "(10.0.1.0/24:10.0.0.1),(default:10.0.0.1)"; a comma
+// follows every route with bytes after it, even a broken one.
 std::string classless_routes(Bytes b, std::size_t at, std::size_t len) {
     std::string s;
-    bool first = true;
     while (len > 0) {
         std::uint8_t width = b.u8(at);
         ++at, --len;
@@ -156,11 +157,12 @@ std::string classless_routes(Bytes b, std::size_t at, std::size_t len) {
         std::uint8_t net[4] = {0, 0, 0, 0};
         for (std::size_t i = 0; i < significant; ++i) net[i] = b.u8(at + i);
         at += significant, len -= significant;
-        s += std::string(first ? "" : ", ") + "(" + std::to_string(net[0]) + "." + std::to_string(net[1]) + "." +
-             std::to_string(net[2]) + "." + std::to_string(net[3]) + "/" + std::to_string(width) + ":" +
-             ipv4_text(b, at) + ")";
+        s += "(" + (width == 0 ? std::string("default")
+                               : std::to_string(net[0]) + "." + std::to_string(net[1]) + "." + std::to_string(net[2]) +
+                                     "." + std::to_string(net[3]) + "/" + std::to_string(width)) +
+             ":" + ipv4_text(b, at) + ")";
         at += 4, len -= 4;
-        first = false;
+        if (len > 0) s += ",";
     }
     return s;
 }
@@ -314,7 +316,27 @@ void Decoder::dhcp_options(Bytes b) {
                 }
             } else if (tag == 46 && len == 1) {
                 std::uint8_t v = b.u8(at++);
-                s = v == 1 ? "b-node" : v == 2 ? "p-node" : v == 4 ? "m-node" : v == 8 ? "h-node" : "unknown (" + hex(v, 2) + ")";
+                s = v == 1 ? "b-node" : v == 2 ? "p-node" : v == 4 ? "m-node" : v == 8 ? "h-node" : "#" + std::to_string(v);
+            } else if (tag == 82) {
+                // RFC 3046 sub-options: the identifiers as text, others in hex.
+                while (end - at >= 2) {
+                    std::uint8_t sub = b.u8(at), sublen = b.u8(at + 1);
+                    at += 2;
+                    const char* name = sub == 1 ? "Circuit-ID" : sub == 2 ? "Remote-ID" : sub == 6 ? "Subscriber-ID" : "Unknown";
+                    s += std::string("\n\t      ") + name + " SubOption " + std::to_string(sub) + ", length " +
+                         std::to_string(sublen) + ": ";
+                    if (sublen > end - at) {
+                        s += "length goes past end of option";
+                        at = end;
+                        break;
+                    }
+                    if (sub == 1 || sub == 2 || sub == 6) {
+                        for (std::size_t i = 0; i < sublen; ++i) print_char(s, b.u8(at + i));
+                    } else {
+                        s += hex_lines(b, at, sublen, "\n\t\t");
+                    }
+                    at += sublen;
+                }
             } else {
                 s = "[unknown special tag " + std::to_string(tag) + ", size " + std::to_string(len) + "]";
                 at = end;
