@@ -274,7 +274,9 @@ bool Decoder::routing_header(Bytes h, std::size_t* final_dst) {
     } else if (type == 4) {
         char tag[8];
         std::snprintf(tag, sizeof tag, "%x", h.be16(6));
-        s += ", last-entry=" + std::to_string(h.u8(4)) + ", flags=" + hex(h.u8(5), 1) + ", tag=" + tag;
+        s += ", last-entry=" + std::to_string(h.u8(4));
+        if (options_.verbose > 0) s += ", flags=" + hex(h.u8(5), 1);
+        s += std::string(", tag=") + tag;
     } else {
         put(s + " (unknown type)");
         return put(" (invalid)"), false;

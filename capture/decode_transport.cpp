@@ -110,11 +110,16 @@ void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     put(at(ends.src, b.be16(0)) + " > " + at(ends.dst, b.be16(2)) + ": ");
     if (!b.has(0, 20)) return truncated("tcp");
     std::uint32_t header = (b.u8(12) >> 4) * 4u;
-    if (header < 20 || header > length)
-        return put("tcp " + std::to_string(length) + " [bad hdr length " + std::to_string(header) + "]");
+    // tcpdump's forms for a data offset that does not fit, the payload's
+    // length wrapping as an unsigned one.
+    std::string too_long = " [bad hdr length " + std::to_string(header) + " - too long, > " + std::to_string(length) + "]";
+    if (header < 20)
+        return put(" tcp " + std::to_string(std::uint32_t(length - header)) + " [bad hdr length " +
+                   std::to_string(header) + " - too short, < 20]");
     std::uint32_t payload = length - header;
-    if (options_.quiet) return put("tcp " + std::to_string(payload));
+    if (options_.quiet) return put("tcp " + std::to_string(payload) + (header > length ? too_long : ""));
     std::uint8_t flags = b.u8(13);
+    if (header > length) return put(tcp_flags(flags) + too_long);
     std::uint32_t seq = b.be32(4), ack = b.be32(8), sack_base = 0;
     if (options_.conversations && (flags & tcp_ack)) sack_base = relative_numbers(b, ends, seq, ack, flags & tcp_syn);
     std::string s = tcp_flags(flags);
@@ -166,7 +171,10 @@ void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
 // The applications tcpdump names by port, after the segment's length.
 void Decoder::tcp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length) {
     auto either = [&](std::uint16_t port) { return sport == port || dport == port; };
-    // print-tcp.c's order: a segment between ports 53 and 80 is HTTP.
+    // print-tcp.c's order: a segment between ports 53 and 80 is HTTP, and
+    // telnet comes first (its option negotiation is not decoded yet; other
+    // bytes tcpdump does not print).
+    if (either(23)) return;
     if (either(25)) return put(": "), text_protocol(b, length, "SMTP", "smtp", false);
     if (either(22)) return ssh(b, length);
     if (either(21)) return put(": "), text_protocol(b, length, "FTP", "ftp", false);
