@@ -98,7 +98,6 @@ OptionKind option_kind(std::uint8_t tag) {
     case 81: return {'$', "FQDN"};
     case 82: return {'$', "Agent-Information"};
     case 83: return {'b', "ARMT"};
-    case 84: return {'b', "AMSK"};
     case 88: return {'a', "TZSTR"};
     case 89: return {'b', "FQDNS"};
     case 90: return {'b', "AUTH"};
@@ -107,16 +106,13 @@ OptionKind option_kind(std::uint8_t tag) {
     case 93: return {'s', "ARCH"};
     case 94: return {'b', "NDI"};
     case 95: return {'a', "LDAP"};
-    case 96: return {'i', "6o4"};
     case 97: return {'b', "GUID"};
     case 98: return {'a', "UAP"};
     case 100: return {'a', "POSIX-TZ"};
     case 101: return {'a', "TZ-Name"};
-    case 110: return {'b', "IPX"};
     case 112: return {'i', "NI"};
     case 113: return {'a', "NITAG"};
     case 114: return {'a', "URL"};
-    case 115: return {'b', "FAIL"};
     case 116: return {'B', "NOAUTO"};
     case 117: return {'s', "NSSEARCH"};
     case 118: return {'i', "SUBNET"};
@@ -226,7 +222,7 @@ void Decoder::dhcp_options(Bytes b) {
         OptionKind kind = option_kind(tag);
         put(std::string("\n\t    ") + kind.name + " (" + std::to_string(tag) + "), length " + std::to_string(len) +
             (len > 0 ? ": " : ""));
-        if (!b.has(at, len)) return put("[|rfc1048 " + std::to_string(len) + "]");
+        if (!b.has(at, len)) return cut("bootp");
         std::size_t end = at + len;
         if (tag == 53 && len == 1) {
             const char* name = dhcp_message_name(b.u8(at));
@@ -317,6 +313,23 @@ void Decoder::dhcp_options(Bytes b) {
             } else if (tag == 46 && len == 1) {
                 std::uint8_t v = b.u8(at++);
                 s = v == 1 ? "b-node" : v == 2 ? "p-node" : v == 4 ? "m-node" : v == 8 ? "h-node" : "#" + std::to_string(v);
+            } else if (tag == 81) {
+                // RFC 4702: flags, two obsolete rcodes, the name as text.
+                if (len < 3) {
+                    s = "[ERROR: length < 3 bytes]";
+                    at = end;
+                    break;
+                }
+                std::uint8_t f = b.u8(at);
+                if (f & 0xf0) s += "[ERROR: MBZ nibble " + hex(f >> 4, 1) + " != 0] ";
+                if (f & 0x0f)
+                    s += std::string("[") + (f & 1 ? "S" : "") + (f & 2 ? "O" : "") + (f & 4 ? "E" : "") +
+                         (f & 8 ? "N" : "") + "] ";
+                if (b.u8(at + 1) || b.u8(at + 2))
+                    s += std::to_string(b.u8(at + 1)) + "/" + std::to_string(b.u8(at + 2)) + " ";
+                s += "\"";
+                for (at += 3; at < end; ++at) print_char(s, b.u8(at));
+                s += "\"";
             } else if (tag == 82) {
                 // RFC 3046 sub-options: the identifiers as text, others in hex.
                 while (end - at >= 2) {

@@ -134,9 +134,9 @@ void Decoder::neighbor_discovery(Bytes b, std::uint32_t length) {
         if (verbose) {
             if (!b.has(4, 12)) return cut("icmp6");
             std::uint8_t flags = b.u8(5);
-            static const char* const preferences[] = {"medium", "high", "reserved", "low"};
+            static const char* const preferences[] = {"medium", "high", "rsv", "low"};
             put("\n\thop limit " + std::to_string(b.u8(4)) + ", Flags [" +
-                flag_names(flags, {{0x80, "managed"}, {0x40, "other stateful"}, {0x20, "home agent"}, {0x08, "proxy"}}) +
+                flag_names(flags, {{0x80, "managed"}, {0x40, "other stateful"}, {0x20, "home agent"}, {0x02, "ipv6 only"}}) +
                 "], pref " + preferences[(flags >> 3) & 3] + ", router lifetime " + std::to_string(b.be16(6)) +
                 "s, reachable time " + std::to_string(b.be32(8)) + "ms, retrans timer " + std::to_string(b.be32(12)) +
                 "ms");
@@ -161,6 +161,7 @@ void Decoder::neighbor_discovery(Bytes b, std::uint32_t length) {
 // The walk stops at the capture's end or the message's; an option of length
 // 0 or past the capture ends it as truncated.
 void Decoder::nd_options(Bytes b, std::size_t at, std::size_t end) {
+    const std::size_t first = at;
     while (at < end && at < b.size()) {
         if (!b.has(at, 2)) return;
         std::uint8_t opt = b.u8(at);
@@ -179,10 +180,15 @@ void Decoder::nd_options(Bytes b, std::size_t at, std::size_t end) {
                 ", Flags [" + flag_names(b.u8(at + 3), {{0x80, "onlink"}, {0x40, "auto"}, {0x20, "router"}}) +
                 "], valid time " + lifetime(b.be32(at + 4)) + ", pref. time " + lifetime(b.be32(at + 8)));
             break;
+        case 4:
+            // tcpdump dumps the option's length in bytes from the first
+            // option on, not from this one (print-icmp6.c's "xxx").
+            put(hex_lines(b, first, size, "\n\t    "));
+            break;
         case 5: put(" " + std::to_string(b.be32(at + 4))); break;
         case 24: {
             // RFC 4191 route information: a prefix of 0, 8 or 16 bytes.
-            static const char* const preferences[] = {"medium", "high", "reserved", "low"};
+            static const char* const preferences[] = {"medium", "high", "rsv", "low"};
             std::uint8_t prefix[16] = {};
             std::size_t units = size / 8;
             if (units < 1 || units > 3) return put(" (invalid)");

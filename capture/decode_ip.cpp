@@ -347,8 +347,16 @@ void Decoder::ipv6(Bytes b, std::uint32_t length) {
                 if (!routing_header(rest, &final_dst)) return;
                 if (final_dst) ends.address_sum = ones_sum(b, 8, 16) + ones_sum(rest, final_dst, 16);
             }
-            if (next != 43 && options_.verbose > 0 && rest.has(0, size)) {
+            if (next != 43 && rest.has(0, size)) {
+                // tcpdump walks the options even without -v; one running
+                // past the header ends the packet.
                 std::string text = ipv6_options(rest.first(size));
+                bool overrun = text.size() >= 7 && text.compare(text.size() - 7, 7, "[trunc]") == 0;
+                if (overrun) {
+                    if (options_.verbose > 0) put(text.substr(0, text.size() - 7));
+                    return cut(next == 0 ? "hbhopt" : "dstopt");
+                }
+                if (options_.verbose == 0) break;
                 // RFC 2675: a jumbo payload option needs a payload length of 0.
                 if (next == 0 && payload_length != 0) {
                     std::size_t at = text.find("(jumbo: ");

@@ -241,7 +241,9 @@ void Decoder::udp(Bytes b, std::uint32_t length, const Endpoints& ends) {
             else put("[bad udp cksum " + hex(field, 4) + " -> " + hex(checksum_should_be(field, computed), 4) + "!] ");
         }
     }
-    Bytes payload = b.from(8).first(length);
+    // The printers read up to the IP datagram's end, as tcpdump's snapend
+    // lets them, even past a UDP length that says less.
+    Bytes payload = b.from(8);
     if (!options_.quiet && udp_payload(b.be16(0), b.be16(2), payload, length)) return;
     if (ulen > length && !ends.fragment)
         put("UDP, bad length " + std::to_string(ulen) + " > " + std::to_string(length));
