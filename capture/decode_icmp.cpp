@@ -101,6 +101,7 @@ void Decoder::icmp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     }
     case 10: s += "router solicitation"; break;
     case 11:
+        if (!inner.has(16, 4)) return cut("icmp");  // tcpdump reads the quoted destination
         s += code == 0 ? "time exceeded in-transit" : code == 1 ? "ip reassembly time exceeded"
                                                                 : "time exceeded-#" + std::to_string(code);
         break;

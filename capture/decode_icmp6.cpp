@@ -113,8 +113,43 @@ std::string Decoder::node_information(Bytes b, std::uint32_t length) {
         for (std::size_t i = 16; i + 20 <= size; i += 20)
             s += " " + ipv6_text(b, i + 4) + "(" + std::to_string(b.be32(i)) + ")";
         if (flags) s += address_flags(flags, true);
+    } else if (qtype == 0) {
+        s += "noop";
+        if (size != 16 && verbose) s += ", invalid length";
+    } else if (qtype == 1) {
+        s += "supported qtypes";
+        if (flags) s += flags & 1 ? " [C]" : " []";
+    } else if (qtype == 2) {
+        // RFC 4620: a TTL, then the name, uncompressed (or the 03 draft's
+        // one counted string).
+        s += "DNS name";
+        std::size_t at = 20;
+        if (at < size && b.u8(at) == size - at - 1) {
+            if (verbose) s += ", 03 draft";
+            s += ", \"";
+            for (++at; at < size; ++at) print_char(s, b.u8(at));
+            s += "\"";
+        } else {
+            s += ", \"";
+            while (at < size) {
+                std::size_t n = b.u8(at++);
+                if (n == 0) {
+                    if (at == size) s += ".";
+                    else if (!(at + 1 == size && b.u8(at) == 0)) s += "???";
+                    break;
+                }
+                if (n > size - at) {
+                    s += "???";
+                    break;
+                }
+                for (; n > 0 && at < size; --n) print_char(s, b.u8(at++));
+                if (at + 1 < size && b.u8(at)) s += ".";
+            }
+            s += "\"";
+        }
+        if (flags & 1) s += " [TTL=" + std::to_string(b.be32(16)) + "]";
     } else {
-        s += qtype == 0 ? "noop" : qtype == 1 ? "supported qtypes" : qtype == 2 ? "DNS name" : "unknown";
+        s += "unknown";
     }
     return s + ")";
 }
@@ -278,9 +313,10 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
     }
     case 128:
     case 129:
-        if (!b.has(0, 8)) return cut("icmp6");
-        s = std::string(type == 128 ? "echo request" : "echo reply") + ", id " + std::to_string(b.be16(4)) + ", seq " +
-            std::to_string(b.be16(6));
+        // tcpdump names the message before it reads the fields.
+        s = type == 128 ? "echo request" : "echo reply";
+        if (!b.has(0, 8)) return put(s), cut("icmp6");
+        s += ", id " + std::to_string(b.be16(4)) + ", seq " + std::to_string(b.be16(6));
         break;
     case 130:
     case 131:
@@ -318,8 +354,9 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
             s += "]";
             break;
         }
-        if (!b.has(0, 24)) return put(s), cut("icmp6");
-        // tcpdump prints these without a space (mld6_print).
+        // tcpdump prints these without a space (mld6_print), and nothing
+        // when the message is not all captured.
+        if (!b.has(0, 24)) break;
         s += "max resp delay: " + std::to_string(b.be16(4)) + " addr: " + ipv6_text(b, 8);
         break;
     }
@@ -329,7 +366,7 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
     case 136:
         return neighbor_discovery(b, length);
     case 137:
-        if (!b.has(8, 32)) return put("redirect "), cut("icmp6");
+        if (!b.has(8, 32)) return put("redirect"), cut("icmp6");
         if (options_.verbose > 0) {
             // Under -v the length comes first, the options after.
             put("redirect, length " + std::to_string(length) + ", " + ipv6_text(b, 24) + " to " + ipv6_text(b, 8));
@@ -343,7 +380,8 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
     case 141: s = "inverse neighbor solicitation"; break;
     case 142: s = "inverse neighbor advertisement"; break;
     case 143:
-        if (!b.has(0, 8)) return put("multicast listener report v2 "), cut("icmp6");
+        if (length < 8) return put("multicast listener report v2 [invalid len " + std::to_string(length) + "]");
+        if (!b.has(0, 8)) return put("multicast listener report v2"), cut("icmp6");
         s = "multicast listener report v2, " + std::to_string(b.be16(6)) + " group record(s)";
         if (options_.verbose > 0) {
             // RFC 3810 records: the group, its mode, its sources.
@@ -372,7 +410,9 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
     case 146: {
         char id[16];
         std::snprintf(id, sizeof id, "0x%04x", b.be16(4));
-        s = std::string(type == 144 ? "ha discovery request" : "mobile router solicitation") + ", id " + id;
+        s = type == 144 ? "ha discovery request" : "mobile router solicitation";
+        if (!b.has(4, 2)) return put(s), cut("icmp6");
+        s += std::string(", id ") + id;
         break;
     }
     case 145:

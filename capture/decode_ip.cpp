@@ -100,6 +100,7 @@ void Decoder::ipv4(Bytes b, std::uint32_t length) {
         return put(version == 6 ? "IP6, wrong link-layer encapsulation (invalid)"
                                 : "IP" + std::to_string(version) + " (invalid)");
     }
+    if (!b.has(0, 1)) return cut("ip");  // tcpdump: not even "IP"
     if (!options_.link_header) put("IP ");  // with -e the EtherType said it
     if (!b.has(0, 20)) return cut("ip");
     if (length < 20) return put("truncated-ip " + std::to_string(length));
