@@ -323,6 +323,10 @@ void Decoder::ipv6(Bytes b, std::uint32_t length) {
     ends.address_sum = ones_sum(b, 8, 32);
     std::uint32_t rest_length = datagram_length;
     Bytes rest = b.from(40).first(datagram_length);
+    // A payload length of 0 without a jumbo option: tcpdump walks the
+    // extension headers as far as the capture goes, then gives up.
+    bool unsized = payload_length == 0 && next != 0;
+    if (unsized && (next == 43 || next == 44 || next == 60)) rest = b.from(40);
     // Extension headers come first; their names precede the transport, as
     // in tcpdump ("HBH frag (0|20) ...").  Then the ports go without the
     // addresses, already printed.
@@ -330,6 +334,7 @@ void Decoder::ipv6(Bytes b, std::uint32_t length) {
         if (!ends.shown) put(ends.src + " > " + ends.dst + ": ");
         ends.shown = true;
     };
+    bool seen_hbh = false;
     for (int count = 0; count < 16; ++count) {
         std::size_t size = 0;
         switch (next) {
@@ -339,7 +344,9 @@ void Decoder::ipv6(Bytes b, std::uint32_t length) {
             prefix();
             // RFC 8200: a hop-by-hop header comes right after the IPv6 header.
             if (next == 0 && count > 0)
-                return put("[The Hop-by-Hop Options header don't follow the IPv6 header] (invalid)");
+                return put(seen_hbh ? "[The Hop-by-Hop Options header was already found] (invalid)"
+                                    : "[The Hop-by-Hop Options header don't follow the IPv6 header] (invalid)");
+            seen_hbh |= next == 0;
             if (!rest.has(0, 2)) return cut(next == 0 ? "hbhopt" : next == 43 ? "rt6" : "dstopt");
             size = (rest.u8(1) + 1u) * 8;
             put(next == 0 ? "HBH " : next == 43 ? "RT6 " : "DSTOPT ");
@@ -389,6 +396,7 @@ void Decoder::ipv6(Bytes b, std::uint32_t length) {
         }
         case 59: prefix(); return put("no next header");
         default:
+            if (unsized && count > 0) return prefix(), cut("ip6");
             if (next != 6 && next != 17) prefix();
             return transport(next, rest, rest_length, ends);
         }
