@@ -310,7 +310,9 @@ void Decoder::dhcp_options(Bytes b) {
                     s += "\"" + text_of(b, at, sublen) + "\", length " + std::to_string(sublen);
                     at += sublen;
                 }
-            } else if (tag == 46 && len == 1) {
+            } else if (tag == 46 && len < 1) {
+                s = "[ERROR: length < 1 bytes]";
+            } else if (tag == 46) {
                 std::uint8_t v = b.u8(at++);
                 s = v == 1 ? "b-node" : v == 2 ? "p-node" : v == 4 ? "m-node" : v == 8 ? "h-node" : "#" + std::to_string(v);
             } else if (tag == 81) {

@@ -222,7 +222,8 @@ std::string Decoder::ip_timestamps(Bytes o, std::size_t len) {
         s += flag == 0 ? "TSONLY" : flag == 1 ? "TS+ADDR" : "PRESPEC";
         for (i = 4; i < len; i += entry) {
             s += long(i) == ptr ? " ^ " : " ";
-            s += std::to_string(o.be32(i)) + "@" + (entry == 8 ? ipv4_text(o, i + 4) : "");
+            // An entry is the address (if any) then the time; tcpdump prints the time first.
+            s += std::to_string(o.be32(i + entry - 4)) + "@" + (entry == 8 ? ipv4_text(o, i) : "");
         }
     } else {
         s += "[bad ts type " + std::to_string(flag) + "]";

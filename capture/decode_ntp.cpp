@@ -74,16 +74,28 @@ void Decoder::ntp(Bytes b, std::uint32_t length) {
     static const char* const leaps[] = {"", "+1s", "-1s", "clock unsynchronized"};
     put("\n\tLeap indicator: " + std::string(leaps[status >> 6]) + " (" + std::to_string(status & 0xc0) + ")");
     if (mode == 6) {
-        if (!b.has(0, 12)) return cut("ntp");
+        // A control message's fields, each as far as the capture goes.
+        if (!b.has(1, 1)) return cut("ntp");
         std::uint8_t control = b.u8(1);
-        std::uint16_t count = b.be16(10), state = b.be16(4);
         char s[160];
-        std::snprintf(s, sizeof s, ", %s, %s, %s, OpCode=%u\n\tSequence=%u, Status=%s, Assoc.=%u, Offset=%u, Count=%u",
-                      control & 0x80 ? "Response" : "Request", control & 0x40 ? "Error" : "OK",
-                      control & 0x20 ? "More" : "Last", control & 0x1f, b.be16(2),
-                      state ? hex(state, 1).c_str() : "0", b.be16(6), b.be16(8), count);
+        std::snprintf(s, sizeof s, ", %s, %s, %s, OpCode=%u", control & 0x80 ? "Response" : "Request",
+                      control & 0x40 ? "Error" : "OK", control & 0x20 ? "More" : "Last", control & 0x1f);
         put(s);
-        if (12u + count > length) return put(" (invalid)");
+        if (!b.has(2, 2)) return cut("ntp");
+        put("\n\tSequence=" + std::to_string(b.be16(2)));
+        if (!b.has(4, 2)) return cut("ntp");
+        put(", Status=" + (b.be16(4) ? hex(b.be16(4), 1) : std::string("0")));
+        static const char* const fields[] = {", Assoc.=", ", Offset=", ", Count="};
+        for (std::size_t i = 0; i < 3; ++i) {
+            if (!b.has(6 + 2 * i, 2)) return cut("ntp");
+            put(fields[i] + std::to_string(b.be16(6 + 2 * i)));
+        }
+        std::uint16_t count = b.be16(10);
+        if (12u + count > length) {
+            put(" (invalid)");
+            if (!b.has(0, length)) cut("ntp");
+            return;
+        }
         if (count) {
             if (!b.has(12, count)) return cut("ntp");
             put("\n\tTO-BE-DONE: data not interpreted");
@@ -91,7 +103,11 @@ void Decoder::ntp(Bytes b, std::uint32_t length) {
         return;
     }
     if (mode == 7) return;  // private (ntpdc) messages: tcpdump shows no more
-    if (length < 48) return put(" (invalid)");
+    if (length < 48) {
+        put(" (invalid)");
+        if (!b.has(0, length)) cut("ntp");  // tcpdump then checks the rest was captured
+        return;
+    }
     if (!b.has(0, 48)) return cut("ntp");
     std::uint8_t stratum = b.u8(1);
     const char* stratum_name = stratum == 0 ? "unspecified" : stratum == 1 ? "primary reference"
