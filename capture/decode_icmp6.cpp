@@ -272,7 +272,7 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
         else put("[bad icmp6 cksum " + hex(b.be16(2), 4) + " -> " + hex(checksum_should_be(b.be16(2), computed), 4) + "!] ");
     }
     put("ICMP6, ");
-    if (!b.has(0, 4)) return cut("icmp6");
+    if (!b.has(0, 2)) return cut("icmp6");  // the type and code are all a name needs
     std::uint8_t type = b.u8(0), code = b.u8(1);
     Bytes inner = b.from(8);  // the quoted IPv6 packet of an error
     bool quoted = inner.has(0, 40);
@@ -298,7 +298,10 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
         if (code == 2) s += ", source address " + ipv6_text(inner, 8);
         break;
     }
-    case 2: s = "packet too big, mtu " + std::to_string(b.be32(4)); break;
+    case 2:
+        if (!b.has(4, 4)) return put("packet too big"), cut("icmp6");
+        s = "packet too big, mtu " + std::to_string(b.be32(4));
+        break;
     case 3:
         s = "time exceeded in-transit";
         if (code == 0 && !quoted) return put(s), cut("icmp6");

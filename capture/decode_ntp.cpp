@@ -108,7 +108,8 @@ void Decoder::ntp(Bytes b, std::uint32_t length) {
         if (!b.has(0, length)) cut("ntp");  // tcpdump then checks the rest was captured
         return;
     }
-    if (!b.has(0, 48)) return cut("ntp");
+    // The fields as far as the capture holds them, as tcpdump checks each.
+    if (!b.has(0, 4)) return cut("ntp");
     std::uint8_t stratum = b.u8(1);
     const char* stratum_name = stratum == 0 ? "unspecified" : stratum == 1 ? "primary reference"
                              : stratum <= 15 ? "secondary reference" : "reserved";
@@ -120,7 +121,12 @@ void Decoder::ntp(Bytes b, std::uint32_t length) {
     else if (poll < 0 && poll > -32) std::snprintf(s, sizeof s, " (1/%us)", 1u << -poll), put(s);
     std::snprintf(s, sizeof s, ", precision %d", precision);
     put(s);
-    put("\n\tRoot Delay: " + short_fixed(b, 4) + ", Root dispersion: " + short_fixed(b, 8) + ", Reference-ID: ");
+    if (!b.has(4, 4)) return cut("ntp");
+    put("\n\tRoot Delay: " + short_fixed(b, 4));
+    if (!b.has(8, 4)) return cut("ntp");
+    put(", Root dispersion: " + short_fixed(b, 8));
+    if (!b.has(12, 4)) return cut("ntp");
+    put(", Reference-ID: ");
     if (stratum == 0) {
         put("(unspec)");
     } else if (stratum == 1) {
@@ -133,15 +139,22 @@ void Decoder::ntp(Bytes b, std::uint32_t length) {
     } else {
         put(hex(b.be32(12), 8));
     }
-    put("\n\t  Reference Timestamp:  " + ntp_time(b, 16) + "\n\t  Originator Timestamp: " + ntp_time(b, 24) +
-        "\n\t  Receive Timestamp:    " + ntp_time(b, 32) + "\n\t  Transmit Timestamp:   " + ntp_time(b, 40) +
-        "\n\t    Originator - Receive Timestamp:  " + ntp_delta(b, 24, 32) +
+    static const char* const stamps[] = {"\n\t  Reference Timestamp:  ", "\n\t  Originator Timestamp: ",
+                                         "\n\t  Receive Timestamp:    ", "\n\t  Transmit Timestamp:   "};
+    for (std::size_t i = 0; i < 4; ++i) {
+        if (!b.has(16 + 8 * i, 8)) return cut("ntp");
+        put(stamps[i] + ntp_time(b, 16 + 8 * i));
+    }
+    put("\n\t    Originator - Receive Timestamp:  " + ntp_delta(b, 24, 32) +
         "\n\t    Originator - Transmit Timestamp: " + ntp_delta(b, 24, 40));
     auto word = [&](std::size_t at) { return hex(b.be32(at), 8).substr(2); };
-    if (length == 52 && b.has(48, 4)) {
+    if (length == 52 || length == 68 || length == 72) {
+        // A key id, and a 128- or 160-bit digest.
+        if (!b.has(48, 4)) return cut("ntp");
         put("\n\tKey id: " + std::to_string(b.be32(48)));
-    } else if ((length == 68 || length == 72) && b.has(48, length - 48)) {
-        put("\n\tKey id: " + std::to_string(b.be32(48)) + "\n\tAuthentication: ");
+        if (length == 52) return;
+        if (!b.has(52, length - 52)) return cut("ntp");
+        put("\n\tAuthentication: ");
         for (std::size_t at = 52; at < length; at += 4) put(word(at));
     } else if (length > 48) {
         put("\n\t(" + std::to_string(length - 48) + " more bytes after the header)");

@@ -183,11 +183,13 @@ std::string tcp_options(Bytes o, std::size_t size, std::uint8_t flags, std::uint
     };
     while (left > 0) {
         if (separator) s += separator;
-        if (!o.has(at, 1)) return cut_here();
+        // The kind and length bytes are read where tcpdump's GET macros end
+        // the packet at once, without the ">".
+        if (!o.has(at, 1)) return *cut = true, s + " [|tcp]";
         std::uint8_t kind = o.u8(at++);
         std::size_t len = 1;
         if (kind > 1) {
-            if (!o.has(at, 1)) return cut_here();
+            if (!o.has(at, 1)) return *cut = true, s + " [|tcp]";
             len = o.u8(at++);
             if (len < 2 || len > left) return bad();
             --left, --len;
