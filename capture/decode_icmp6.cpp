@@ -271,8 +271,8 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
         if (computed == 0) put("[icmp6 sum ok] ");
         else put("[bad icmp6 cksum " + hex(b.be16(2), 4) + " -> " + hex(checksum_should_be(b.be16(2), computed), 4) + "!] ");
     }
-    put("ICMP6, ");
-    if (!b.has(0, 2)) return cut("icmp6");  // the type and code are all a name needs
+    if (!b.has(0, 2)) return cut("icmp6");  // tcpdump: not even "ICMP6,"
+    put("ICMP6, ");  // the type and code are all a name needs
     std::uint8_t type = b.u8(0), code = b.u8(1);
     Bytes inner = b.from(8);  // the quoted IPv6 packet of an error
     bool quoted = inner.has(0, 40);
@@ -424,7 +424,9 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
             // RFC 6275: the id, then the home agents' addresses.
             char id[16];
             std::snprintf(id, sizeof id, "0x%04x", b.be16(4));
-            put(s + ", length " + std::to_string(length) + ", id " + id);
+            put(s + ", length " + std::to_string(length));
+            if (!b.has(4, 2)) return cut("icmp6");
+            put(std::string(", id ") + id);
             for (std::size_t at = 8; at < length; at += 16) {
                 if (!b.has(at, 16)) return cut("icmp6");
                 put(", " + ipv6_text(b, at));
@@ -438,8 +440,11 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
             char id[16];
             std::snprintf(id, sizeof id, "0x%04x", b.be16(4));
             std::uint8_t flags = b.u8(6);
-            put(s + ", length " + std::to_string(length) + ", id " + id + (flags & 0xc0 ? " " : "") +
-                (flags & 0x80 ? "M" : "") + (flags & 0x40 ? "O" : ""));
+            put(s + ", length " + std::to_string(length));
+            if (!b.has(4, 2)) return cut("icmp6");
+            put(std::string(", id ") + id);
+            if (!b.has(6, 2)) return cut("icmp6");
+            put(std::string(flags & 0xc0 ? " " : "") + (flags & 0x80 ? "M" : "") + (flags & 0x40 ? "O" : ""));
             return nd_options(b, 8, length);
         }
         break;

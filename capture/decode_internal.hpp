@@ -89,7 +89,7 @@ public:
     std::string ip_options(Bytes o);
     std::string ip_route(Bytes o, std::size_t len);
     std::string ip_timestamps(Bytes o, std::size_t len);
-    std::string ipv6_options(Bytes h);
+    std::string ipv6_options(Bytes h, bool hop_by_hop, std::uint32_t payload_length);
     bool routing_header(Bytes h, std::size_t* final_dst);
 
     // decode_transport.cpp: `length` is the transport header and payload

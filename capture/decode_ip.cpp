@@ -179,7 +179,8 @@ std::string Decoder::ip_options(Bytes o) {
             continue;
         }
         std::size_t len = o.u8(at + 1);
-        if (len < 2 || len > o.size() - at) return s + " [bad length " + std::to_string(len) + "]";
+        if (len < 2) return s + " [bad length " + std::to_string(len) + "]";
+        if (len > o.size() - at) return s + " [truncated-option]";
         if (code == 148) {
             if (len < 4) s += " [bad length " + std::to_string(len) + "]";
             else if (o.be16(at + 2) != 0) s += " value " + std::to_string(o.be16(at + 2));
@@ -235,7 +236,7 @@ std::string Decoder::ip_timestamps(Bytes o, std::size_t len) {
 
 // The options of a hop-by-hop or destination options header under -v,
 // as tcpdump's ip6_opt_print shows them: "(rtalert: 0x0000) (padn)".
-std::string Decoder::ipv6_options(Bytes h) {
+std::string Decoder::ipv6_options(Bytes h, bool hop_by_hop, std::uint32_t payload_length) {
     std::string s;
     for (std::size_t at = 2; at < h.size();) {
         std::uint8_t type = h.u8(at);
@@ -252,9 +253,18 @@ std::string Decoder::ipv6_options(Bytes h) {
         case 5:
             s += len == 2 ? "(rtalert: " + hex(h.be16(at + 2), 4) + ") " : "(rtalert: invalid len " + std::to_string(len) + ")";
             break;
-        case 0xc2:
-            s += len == 4 ? "(jumbo: " + std::to_string(h.be32(at + 2)) + ") " : "(jumbo: invalid len " + std::to_string(len) + ")";
+        case 0xc2: {
+            // RFC 2675: only in a hop-by-hop header, with a payload length of 0.
+            if (len != 4) {
+                s += "(jumbo: invalid len " + std::to_string(len) + ")";
+                break;
+            }
+            std::uint32_t jumbo = h.be32(at + 2);
+            s += "(jumbo: " + std::to_string(jumbo) +
+                 (!hop_by_hop ? " - not a hop-by-hop option" : payload_length != 0 ? " - payload len != 0"
+                                                               : jumbo < 65536 ? " - < 65536" : "") + ") ";
             break;
+        }
         default: s += "(opt_type " + hex(type, 2) + ": len=" + std::to_string(len) + ")"; break;
         }
         at += 2 + len;
@@ -359,19 +369,13 @@ void Decoder::ipv6(Bytes b, std::uint32_t length) {
             if (next != 43 && rest.has(0, size)) {
                 // tcpdump walks the options even without -v; one running
                 // past the header ends the packet.
-                std::string text = ipv6_options(rest.first(size));
+                std::string text = ipv6_options(rest.first(size), next == 0, payload_length);
                 bool overrun = text.size() >= 7 && text.compare(text.size() - 7, 7, "[trunc]") == 0;
                 if (overrun) {
                     if (options_.verbose > 0) put(text.substr(0, text.size() - 7));
                     return cut(next == 0 ? "hbhopt" : "dstopt");
                 }
                 if (options_.verbose == 0) break;
-                // RFC 2675: a jumbo payload option needs a payload length of 0.
-                if (next == 0 && payload_length != 0) {
-                    std::size_t at = text.find("(jumbo: ");
-                    if (at != std::string::npos && text.compare(at, 20, "(jumbo: invalid len ") != 0)
-                        text.insert(text.find(')', at), " - payload len != 0");
-                }
                 put(text + " ");
             }
             break;

@@ -230,6 +230,8 @@ std::string tcp_options(Bytes o, std::size_t size, std::uint8_t flags, std::uint
                 }
             }
             break;
+        case 6:  // RFC 1072's echo and echo reply
+        case 7:
         case 11:
         case 12:
         case 13:
