@@ -59,7 +59,7 @@ std::string Decoder::node_information(Bytes b, std::uint32_t length) {
     if (type == 139) {
         if (length == 12) return s + " who-are-you request";
         s += " node information query";
-        if (!b.has(0, 16)) return s;
+        if (!b.has(0, 16)) return s + " [|icmp6]";
         unsigned qtype = b.be16(4), flags = b.be16(6);
         s += " (";
         switch (qtype) {
@@ -95,8 +95,10 @@ std::string Decoder::node_information(Bytes b, std::uint32_t length) {
         }
         return s + ")";
     }
+    // tcpdump wants the whole reply captured before it names it.
+    if (length > b.size()) return s + " [|icmp6]";
     s += " node information reply";
-    if (!b.has(0, 16)) return s;
+    if (!b.has(0, 16)) return s + " [|icmp6]";
     s += " (";
     bool comma = false;
     if (code == 0 && verbose) s += "success", comma = true;

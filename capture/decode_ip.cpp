@@ -346,6 +346,7 @@ void Decoder::ipv6(Bytes b, std::uint32_t length) {
         ends.shown = true;
     };
     bool seen_hbh = false;
+    std::uint64_t consumed = 0;  // extension header bytes so far
     for (int count = 0; count < 16; ++count) {
         std::size_t size = 0;
         switch (next) {
@@ -353,6 +354,9 @@ void Decoder::ipv6(Bytes b, std::uint32_t length) {
         case 43:
         case 60: {
             prefix();
+            // An options header not all there is cut before its name.
+            if (next != 43 && rest.has(0, 2) && !rest.has(0, (rest.u8(1) + 1u) * 8))
+                return cut(next == 0 ? "hbhopt" : "dstopt");
             // RFC 8200: a hop-by-hop header comes right after the IPv6 header.
             if (next == 0 && count > 0)
                 return put(seen_hbh ? "[The Hop-by-Hop Options header was already found] (invalid)"
@@ -386,8 +390,11 @@ void Decoder::ipv6(Bytes b, std::uint32_t length) {
             size = 8;
             unsigned offset = rest.be16(2) & 0xfff8;
             ends.fragment = true;
+            // tcpdump's fragment length: the IPv6 payload length less the
+            // headers before the data, negative ones wrapping in 64 bits.
+            std::uint64_t fragment_length = std::uint64_t(payload_length) - consumed - 8;
             put("frag (" + (options_.verbose > 0 ? hex(rest.be32(4), 8) + ":" : "") + std::to_string(offset) + "|" +
-                std::to_string(rest_length > 8 ? rest_length - 8 : 0) + ")");
+                std::to_string(fragment_length) + ")");
             if (offset != 0) return;  // no transport header here
             put(" ");
             break;
@@ -406,6 +413,7 @@ void Decoder::ipv6(Bytes b, std::uint32_t length) {
             return transport(next, rest, rest_length, ends);
         }
         if (!rest.has(0, size)) return cut("ip6");
+        consumed += size;
         next = rest.u8(0);
         rest = rest.from(size);
         rest_length = rest_length > size ? rest_length - std::uint32_t(size) : 0;
