@@ -49,4 +49,15 @@ TEST(EverydayFuzz, FcapPrintsTheLinesTcpdumpPrints) {
     EXPECT_EQ(run.status, 0) << run.output;
 }
 
+// tcpdump -K: the same packets under -v without checksum verdicts (IPv4,
+// TCP and UDP; ICMP's are still checked).
+TEST(EverydayFuzz, DontVerifyChecksumsAsTcpdumpK) {
+    if (!have("tcpdump")) GTEST_SKIP() << "tcpdump is not installed: nothing to compare with";
+    if (!have("python3")) GTEST_SKIP() << "python3 is not installed: the generator is a Python script";
+    ScriptRun run = run_script("check --seed 13 --count 540 --show 15 --min-identical 96 --flags='-n -v -K' --fcap " +
+                               std::string(FCAP_BIN_DIR) + "/fcap");
+    ASSERT_NE(run.status, 77) << run.output;
+    EXPECT_EQ(run.status, 0) << run.output;
+}
+
 }  // namespace
