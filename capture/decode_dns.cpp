@@ -339,7 +339,8 @@ void Decoder::dns(Bytes b, std::uint32_t length, bool over_tcp, bool mdns) {
     }
     if (length < 12) return put("domain [length " + std::to_string(length) + " < 12] (invalid)");
     if (!b.has(0, 12)) return truncated("domain");
-    b = b.first(length);
+    // The records are read up to the IP datagram's end, as tcpdump's
+    // snapend allows, even past a UDP length that says less.
     Message m(b);
     std::uint16_t id = b.be16(0), flags = b.be16(2);
     unsigned qd = b.be16(4), an = b.be16(6), ns = b.be16(8), ar = b.be16(10);
