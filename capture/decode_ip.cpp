@@ -310,7 +310,8 @@ bool Decoder::routing_header(Bytes h, std::size_t* final_dst) {
 void Decoder::ipv6(Bytes b, std::uint32_t length) {
     DepthGuard guard(*this);
     if (guard.too_deep()) return put("[too deep]");
-    if (!b.has(0, 40)) return cut("ip6");
+    // ip6_print tests the header (no longjmp): -x still starts after the link header.
+    if (!b.has(0, 40)) return truncated("ip6");
     unsigned version = b.u8(0) >> 4;
     if (version != 6) return put("IP6, version " + std::to_string(version) + " (invalid)");
     std::uint32_t payload_length = b.be16(4);
