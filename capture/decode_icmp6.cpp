@@ -291,7 +291,8 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
         }
         s = "destination unreachable, " + std::string(codes[code]);
         if (code == 4) {
-            if (!inner.has(40, 4) || (inner.u8(6) != 17 && inner.u8(6) != 6)) return put(s), cut("icmp6");
+            // get_upperlayer failing is a plain truncation (no longjmp).
+            if (!inner.has(40, 4) || (inner.u8(6) != 17 && inner.u8(6) != 6)) return put(s), truncated("icmp6");
             s += ", " + dst + (inner.u8(6) == 17 ? " udp" : " tcp") + " port " + std::to_string(inner.be16(42));
             break;
         }
@@ -311,7 +312,7 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
         break;
     case 4: {
         static const char* const kinds[] = {"erroneous", "next header", "option", "incomplete header chain"};
-        if (!quoted) return put("parameter problem"), cut("icmp6");
+        if (!quoted) return put("parameter problem"), truncated("icmp6");
         s = "parameter problem, " +
             (code < 4 ? std::string(kinds[code]) + " - octet " + std::to_string(b.be32(4)) : "code-#" + std::to_string(code));
         break;

@@ -58,8 +58,14 @@ const char* ip_protocol_name(std::uint8_t proto);  // "TCP", or nullptr
 // *bad_option when an option does not fit (tcpdump then ends the line).
 // `segment_captured`: the whole segment is in the capture (an MD5
 // signature could be checked).
+// How a TCP option list ended, when not at its closing bracket.
+struct TcpOptionsEnd {
+    bool cut = false;         // the capture ended inside it (the text ends in " [|tcp]")
+    bool whole_dump = false;  // ... at a kind or length byte: tcpdump's longjmp, -x dumps from the link header
+    bool bad = false;         // an option did not fit ("[bad opt]"; tcpdump ends the line)
+};
 std::string tcp_options(Bytes o, std::size_t size, std::uint8_t flags, std::uint32_t sack_base,
-                        bool segment_captured, bool* cut, bool* bad_option);
+                        bool segment_captured, TcpOptionsEnd* end);
 
 class Decoder {
 public:
@@ -140,6 +146,7 @@ public:
     // lines, whether or not -x was given.
     void raw_dump(Bytes b);
     bool whole_dump() const { return whole_dump_; }
+    void mark_whole_dump() { whole_dump_ = true; }
     std::string port_text(std::uint16_t port, bool udp) const;
     const DecodeOptions& options() const { return options_; }
 

@@ -102,7 +102,7 @@ void Decoder::ipv4(Bytes b, std::uint32_t length) {
     }
     if (!b.has(0, 1)) return cut("ip");  // tcpdump: not even "IP"
     if (!options_.link_header) put("IP ");  // with -e the EtherType said it
-    if (!b.has(0, 20)) return cut("ip");
+    if (!b.has(0, 20)) return truncated("ip");  // a plain test in ip_print: -x starts after the link
     if (length < 20) return put("truncated-ip " + std::to_string(length));
     unsigned header = (b.u8(0) & 0xf) * 4u, total = b.be16(2);
     if (header < 20) return put("bad-hlen " + std::to_string(header));

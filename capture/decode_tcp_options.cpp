@@ -167,29 +167,29 @@ void fast_open(Bytes o, std::size_t at, std::size_t len, std::string& s) {
 // `o` is the options area as captured, `size` as the header states it;
 // SACK edges are printed less `sack_base`, as the acknowledgement is.
 std::string tcp_options(Bytes o, std::size_t size, std::uint8_t flags, std::uint32_t sack_base,
-                        bool segment_captured, bool* cut, bool* bad_option) {
+                        bool segment_captured, TcpOptionsEnd* end) {
     std::string s;
     std::size_t at = 0, left = size;
     char separator = 0;
     auto bad = [&] {
-        *bad_option = true;
+        end->bad = true;
         return s + "[bad opt]" + (separator ? "]" : "");
     };
     // print-tcp.c's trunc: past the capture, " [|tcp]" and, once an option
     // has been printed, a ">" for the unclosed list.
     auto cut_here = [&] {
-        *cut = true;
+        end->cut = true;
         return s + " [|tcp]" + (separator ? ">" : "");
     };
     while (left > 0) {
         if (separator) s += separator;
         // The kind and length bytes are read where tcpdump's GET macros end
         // the packet at once, without the ">".
-        if (!o.has(at, 1)) return *cut = true, s + " [|tcp]";
+        if (!o.has(at, 1)) return end->cut = end->whole_dump = true, s + " [|tcp]";
         std::uint8_t kind = o.u8(at++);
         std::size_t len = 1;
         if (kind > 1) {
-            if (!o.has(at, 1)) return *cut = true, s + " [|tcp]";
+            if (!o.has(at, 1)) return end->cut = end->whole_dump = true, s + " [|tcp]";
             len = o.u8(at++);
             if (len < 2 || len > left) return bad();
             --left, --len;

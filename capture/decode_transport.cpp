@@ -137,12 +137,11 @@ void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     s += ", win " + std::to_string(b.be16(14));
     if (flags & tcp_urg) s += ", urg " + std::to_string(b.be16(18));
     if (header > 20) {
-        bool cut_short = false, bad_option = false;
+        TcpOptionsEnd end;
         s += ", options [" +
-             tcp_options(b.from(20).first(header - 20), header - 20, flags, sack_base, b.has(0, length), &cut_short,
-                         &bad_option);
-        if (cut_short) return put(s);
-        if (bad_option) return put(s);
+             tcp_options(b.from(20).first(header - 20), header - 20, flags, sack_base, b.has(0, length), &end);
+        if (end.whole_dump) return put(s), mark_whole_dump();
+        if (end.cut || end.bad) return put(s);
     }
     put(s + ", length " + std::to_string(payload));
     if (payload == 0) return;
