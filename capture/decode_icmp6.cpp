@@ -36,6 +36,34 @@ std::string flag_names(std::uint32_t value, std::initializer_list<std::pair<std:
     return s.empty() ? "none" : s;
 }
 
+// A node information name (RFC 4620): uncompressed labels, or the 03
+// draft's one counted string, as tcpdump's dnsname_print shows them.
+std::string ni_name(Bytes b, std::size_t at, std::size_t size, bool verbose) {
+    std::string s;
+    if (at < size && b.u8(at) == size - at - 1) {
+        if (verbose) s += ", 03 draft";
+        s += ", \"";
+        for (++at; at < size; ++at) print_char(s, b.u8(at));
+        return s + "\"";
+    }
+    s += ", \"";
+    while (at < size) {
+        std::size_t n = b.u8(at++);
+        if (n == 0) {
+            if (at == size) s += ".";
+            else if (!(at + 1 == size && b.u8(at) == 0)) s += "???";
+            break;
+        }
+        if (n > size - at) {
+            s += "???";
+            break;
+        }
+        for (; n > 0 && at < size; --n) print_char(s, b.u8(at++));
+        if (at + 1 < size && b.u8(at)) s += ".";
+    }
+    return s + "\"";
+}
+
 }  // namespace
 
 // RFC 4620 node information, which tcpdump names after KAME's
@@ -84,7 +112,7 @@ std::string Decoder::node_information(Bytes b, std::uint32_t length) {
                 else s += ", subject=" + ipv6_text(b, 16);
             }
         } else if (code == 1) {
-            s += ", subject=DNS name";
+            s += ", subject=DNS name" + ni_name(b, 16, size, verbose);
         } else if (code == 2) {
             if (b.has(16, 4)) {
                 if (size != 20) s += verbose ? ", invalid subject len" : "";
@@ -125,30 +153,7 @@ std::string Decoder::node_information(Bytes b, std::uint32_t length) {
         // RFC 4620: a TTL, then the name, uncompressed (or the 03 draft's
         // one counted string).
         s += "DNS name";
-        std::size_t at = 20;
-        if (at < size && b.u8(at) == size - at - 1) {
-            if (verbose) s += ", 03 draft";
-            s += ", \"";
-            for (++at; at < size; ++at) print_char(s, b.u8(at));
-            s += "\"";
-        } else {
-            s += ", \"";
-            while (at < size) {
-                std::size_t n = b.u8(at++);
-                if (n == 0) {
-                    if (at == size) s += ".";
-                    else if (!(at + 1 == size && b.u8(at) == 0)) s += "???";
-                    break;
-                }
-                if (n > size - at) {
-                    s += "???";
-                    break;
-                }
-                for (; n > 0 && at < size; --n) print_char(s, b.u8(at++));
-                if (at + 1 < size && b.u8(at)) s += ".";
-            }
-            s += "\"";
-        }
+        s += ni_name(b, 20, size, verbose);
         if (flags & 1) s += " [TTL=" + std::to_string(b.be32(16)) + "]";
     } else {
         s += "unknown";
@@ -330,6 +335,11 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
         static const char* const names[] = {"multicast listener query", "multicast listener report",
                                             "multicast listener done"};
         s = names[type - 130];
+        if (type == 130 && length != 24 && length < 28) {
+            // Neither MLDv1 (24 bytes) nor MLDv2 (28 and more).
+            s += " unknown-version (len " + std::to_string(length) + ") ";
+            break;
+        }
         if (type == 130 && length >= 28) {
             // RFC 3810 query: codes expand to milliseconds and seconds.
             s += " v2";
