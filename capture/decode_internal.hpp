@@ -92,7 +92,8 @@ public:
     void ip_by_version(Bytes b, std::uint32_t length);
     void ipv4(Bytes b, std::uint32_t length);
     void ipv6(Bytes b, std::uint32_t length);
-    std::string ip_options(Bytes o);
+    std::string ip_options(Bytes o, std::size_t size);
+    std::size_t final_destination(Bytes b, std::size_t header);
     std::string ip_route(Bytes o, std::size_t len);
     std::string ip_timestamps(Bytes o, std::size_t len);
     std::string ipv6_options(Bytes h, bool hop_by_hop, std::uint32_t payload_length);

@@ -122,7 +122,7 @@ void Decoder::ipv4(Bytes b, std::uint32_t length) {
         if (b.u8(8) >= 1) put(", ttl " + std::to_string(b.u8(8)));
         put(", id " + std::to_string(b.be16(4)) + ", offset " + std::to_string(offset) + ", flags [" +
             (flags.empty() ? "none" : flags) + "], proto " + protocol_text(proto) + ", length " + std::to_string(total));
-        if (header > 20) put(", options (" + ip_options(b.from(20).first(header - 20)) + ")");
+        if (header > 20) put(", options (" + ip_options(b.from(20).first(header - 20), header - 20) + ")");
         if (options_.verify_checksums && b.has(0, header)) {
             std::uint16_t computed = std::uint16_t(~ones_fold(ones_sum(b, 0, header)));
             if (computed != 0) {
@@ -136,7 +136,7 @@ void Decoder::ipv4(Bytes b, std::uint32_t length) {
     }
     Endpoints ends{ipv4_text(b, 12), ipv4_text(b, 16)};
     ends.fragment = (frag & 0x3fff) != 0;
-    ends.address_sum = ones_sum(b, 12, 8);
+    ends.address_sum = ones_sum(b, 12, 4) + ones_sum(b, final_destination(b, header), 4);
     std::uint32_t payload_length = total - header;
     if (offset != 0) {
         // Not the first fragment: no transport header here.
@@ -155,10 +155,11 @@ void Decoder::ipv4(Bytes b, std::uint32_t length) {
 
 // tcpdump's ip_optprint: the option names, comma-separated, a route's
 // addresses and a timestamp option's entries (RFC 791).
-std::string Decoder::ip_options(Bytes o) {
+std::string Decoder::ip_options(Bytes o, std::size_t size) {
     std::string s;
     std::size_t at = 0;
-    while (at < o.size()) {
+    while (at < size) {
+        if (!o.has(at, 1)) return s;
         if (!s.empty()) s += ",";
         std::uint8_t code = o.u8(at);
         switch (code) {
@@ -178,9 +179,10 @@ std::string Decoder::ip_options(Bytes o) {
             ++at;
             continue;
         }
+        if (!o.has(at + 1, 1)) return s;
         std::size_t len = o.u8(at + 1);
-        if (len < 2) return s + " [bad length " + std::to_string(len) + "]";
-        if (len > o.size() - at) return s + " [truncated-option]";
+        if (len < 2 || len > size - at) return s + " [bad length " + std::to_string(len) + "]";
+        if (!o.has(at, len)) return s + " [truncated-option]";
         if (code == 148) {
             if (len < 4) s += " [bad length " + std::to_string(len) + "]";
             else if (o.be16(at + 2) != 0) s += " value " + std::to_string(o.be16(at + 2));
@@ -192,6 +194,23 @@ std::string Decoder::ip_options(Bytes o) {
         at += len;
     }
     return s;
+}
+
+// Where the checksum's destination is (tcpdump's ip_finddst): the last
+// address of the first loose or strict source route, else the header's.
+std::size_t Decoder::final_destination(Bytes b, std::size_t header) {
+    for (std::size_t at = 20; at < header && b.has(at, 1);) {
+        std::uint8_t type = b.u8(at);
+        if (type == 0) break;
+        std::size_t len = 1;
+        if (type != 1) {
+            if (!b.has(at + 1, 1) || (len = b.u8(at + 1)) < 2) break;
+        }
+        if (len > header - at || !b.has(at, len)) break;
+        if ((type == 131 || type == 137) && len >= 7) return at + len - 4;
+        at += len;
+    }
+    return 16;
 }
 
 // A recorded or source route: the addresses, a comma after those the

@@ -75,6 +75,11 @@ void Decoder::ntp(Bytes b, std::uint32_t length) {
     put("\n\tLeap indicator: " + std::string(leaps[status >> 6]) + " (" + std::to_string(status & 0xc0) + ")");
     if (mode == 6) {
         // A control message's fields, each as far as the capture goes.
+        if (length < 12) {
+            put(" (invalid)");
+            if (!b.has(0, length)) cut("ntp");
+            return;
+        }
         if (!b.has(1, 1)) return cut("ntp");
         std::uint8_t control = b.u8(1);
         char s[160];
@@ -109,16 +114,20 @@ void Decoder::ntp(Bytes b, std::uint32_t length) {
         return;
     }
     // The fields as far as the capture holds them, as tcpdump checks each.
-    if (!b.has(0, 4)) return cut("ntp");
+    if (!b.has(1, 1)) return cut("ntp");
     std::uint8_t stratum = b.u8(1);
     const char* stratum_name = stratum == 0 ? "unspecified" : stratum == 1 ? "primary reference"
                              : stratum <= 15 ? "secondary reference" : "reserved";
     std::int8_t poll = std::int8_t(b.u8(2)), precision = std::int8_t(b.u8(3));
     char s[200];
-    std::snprintf(s, sizeof s, ", Stratum %u (%s), poll %d", stratum, stratum_name, poll);
+    std::snprintf(s, sizeof s, ", Stratum %u (%s)", stratum, stratum_name);
+    put(s);
+    if (!b.has(2, 1)) return cut("ntp");
+    std::snprintf(s, sizeof s, ", poll %d", poll);
     put(s);
     if (poll >= 0 && poll < 32) std::snprintf(s, sizeof s, " (%us)", 1u << poll), put(s);
     else if (poll < 0 && poll > -32) std::snprintf(s, sizeof s, " (1/%us)", 1u << -poll), put(s);
+    if (!b.has(3, 1)) return cut("ntp");
     std::snprintf(s, sizeof s, ", precision %d", precision);
     put(s);
     if (!b.has(4, 4)) return cut("ntp");
