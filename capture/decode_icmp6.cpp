@@ -36,6 +36,23 @@ std::string flag_names(std::uint32_t value, std::initializer_list<std::pair<std:
     return s.empty() ? "none" : s;
 }
 
+// tcpdump's icmp6_type_values: a message's name from its type alone.
+std::string type_name(std::uint8_t type) {
+    static const std::pair<std::uint8_t, const char*> names[] = {
+        {1, "destination unreachable"}, {2, "packet too big"}, {3, "time exceeded in-transit"},
+        {4, "parameter problem"}, {128, "echo request"}, {129, "echo reply"}, {130, "multicast listener query"},
+        {131, "multicast listener report"}, {132, "multicast listener done"}, {133, "router solicitation"},
+        {134, "router advertisement"}, {135, "neighbor solicitation"}, {136, "neighbor advertisement"},
+        {137, "redirect"}, {138, "router renumbering"}, {139, "who-are-you request"}, {140, "who-are-you reply"},
+        {141, "inverse neighbor solicitation"}, {142, "inverse neighbor advertisement"},
+        {143, "multicast listener report v2"}, {144, "ha discovery request"}, {145, "ha discovery reply"},
+        {146, "mobile router solicitation"}, {147, "mobile router advertisement"}, {200, "mtrace response"},
+        {201, "mtrace request"}};
+    for (auto [t, name] : names)
+        if (t == type) return name;
+    return "unknown icmp6 type (" + std::to_string(type) + ")";
+}
+
 // A node information name (RFC 4620): uncompressed labels, or the 03
 // draft's one counted string, as tcpdump's dnsname_print shows them.
 std::string ni_name(Bytes b, std::size_t at, std::size_t size, bool verbose) {
@@ -278,8 +295,9 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
         if (computed == 0) put("[icmp6 sum ok] ");
         else put("[bad icmp6 cksum " + hex(b.be16(2), 4) + " -> " + hex(checksum_should_be(b.be16(2), computed), 4) + "!] ");
     }
-    if (!b.has(0, 2)) return cut("icmp6");  // tcpdump: not even "ICMP6,"
-    put("ICMP6, ");  // the type and code are all a name needs
+    if (!b.has(0, 1)) return cut("icmp6");  // tcpdump: not even "ICMP6,"
+    put("ICMP6, ");
+    if (!b.has(0, 2)) return put(type_name(b.u8(0))), cut("icmp6");  // named, then cut at the code  // the type and code are all a name needs
     std::uint8_t type = b.u8(0), code = b.u8(1);
     Bytes inner = b.from(8);  // the quoted IPv6 packet of an error
     bool quoted = inner.has(0, 40);

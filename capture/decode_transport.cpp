@@ -139,7 +139,9 @@ void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     if (header > 20) {
         TcpOptionsEnd end;
         s += ", options [" +
-             tcp_options(b.from(20).first(header - 20), header - 20, flags, sack_base, b.has(0, length), &end);
+             // Not clipped to the option area: tcpdump reads a last option's
+             // length byte from past it (then calls the option bad).
+             tcp_options(b.from(20), header - 20, flags, sack_base, b.has(0, length), &end);
         if (end.whole_dump) return put(s), mark_whole_dump();
         if (end.cut || end.bad) return put(s);
     }
