@@ -17,7 +17,14 @@ length) or flips a byte, because that is where printers differ most.
       # sets, print the differing lines and each set's identical share; exit 1
       # when a share is below --min-identical (default 100), 77 without tcpdump
 
-Only the struct module: no scapy.
+  everyday-fuzz.py check --seed 1 --flags='-n -v -K' DIR   # other flag sets; keep the files
+  ../shared/tools/decode-check --fcap build/bin/fcap --everyday DIR   # the shared tool's view
+
+Packets are paired by time stamp, so a packet one program prints over more
+lines does not shift the rest.  The shares count every generated packet,
+including the protocols outside the everyday families that random ports and
+payloads reach (BGP, TFTP, DHCPv6, GRE...); decode-check --everyday leaves
+those out.  Only the struct module: no scapy.
 """
 
 import argparse
