@@ -46,7 +46,7 @@ std::string type_name(std::uint8_t type) {
         {137, "redirect"}, {138, "router renumbering"}, {139, "who-are-you request"}, {140, "who-are-you reply"},
         {141, "inverse neighbor solicitation"}, {142, "inverse neighbor advertisement"},
         {143, "multicast listener report v2"}, {144, "ha discovery request"}, {145, "ha discovery reply"},
-        {146, "mobile router solicitation"}, {147, "mobile router advertisement"}, {200, "mtrace response"},
+        {146, "mobile router solicitation"}, {147, "mobile router advertisement"}, {155, "RPL"}, {200, "mtrace response"},
         {201, "mtrace request"}};
     for (auto [t, name] : names)
         if (t == type) return name;
@@ -479,6 +479,18 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
             return nd_options(b, 8, length);
         }
         break;
+    case 155: {
+        // RFC 6550's RPL: the control message's name; its fields (-v) are
+        // not decoded yet.
+        if (code & 0x80) {
+            s = "RPL, (SEC) [worktodo]";
+            break;
+        }
+        static const char* const names[] = {"DODAG Information Solicitation", "DODAG Information Object",
+                                            "Destination Advertisement Object", "Destination Advertisement Object Ack"};
+        s = std::string("RPL, (CLR)") + (code < 4 ? names[code] : "RPL message, unknown code " + std::to_string(code));
+        break;
+    }
     case 200: s = "mtrace response"; break;
     case 201: s = "mtrace request"; break;
     default: s = "unknown icmp6 type (" + std::to_string(type) + ")"; break;
