@@ -189,7 +189,9 @@ std::string Decoder::ip_options(Bytes o, std::size_t size) {
         } else if (code == 7 || code == 131 || code == 137) {
             s += ip_route(o.from(at), len);
         } else if (code == 68) {
-            s += ip_timestamps(o.from(at), len);
+            std::string ts = ip_timestamps(o.from(at), len);
+            s += ts;
+            if (ts.size() >= 18 && ts.compare(ts.size() - 18, 18, "[truncated-option]") == 0) return s;
         }
         at += len;
     }
@@ -241,6 +243,8 @@ std::string Decoder::ip_timestamps(Bytes o, std::size_t len) {
     if (flag == 0 || flag == 1 || flag == 3) {
         s += flag == 0 ? "TSONLY" : flag == 1 ? "TS+ADDR" : "PRESPEC";
         for (i = 4; i < len; i += entry) {
+            // An entry running past the option: tcpdump's check fails there.
+            if (i + entry > len) return s + " [truncated-option]";
             s += long(i) == ptr ? " ^ " : " ";
             // An entry is the address (if any) then the time; tcpdump prints the time first.
             s += std::to_string(o.be32(i + entry - 4)) + "@" + (entry == 8 ? ipv4_text(o, i) : "");
