@@ -39,11 +39,11 @@ bool have(const char* program) {
 TEST(EverydayFuzz, FcapPrintsTheLinesTcpdumpPrints) {
     if (!have("tcpdump")) GTEST_SKIP() << "tcpdump is not installed: nothing to compare with";
     if (!have("python3")) GTEST_SKIP() << "python3 is not installed: the generator is a Python script";
-    // 540 packets, 60 per link type; the floor is below what this tree
-    // reaches on this seed (see the script's output), so a regression in any
-    // printer shows.  Random corners the printers do not follow yet keep it
-    // under 100%.
-    ScriptRun run = run_script("check --seed 13 --count 540 --show 15 --min-identical 96 --fcap " +
+    // 540 packets, 60 per link type; the floor (97%) is just below what this
+    // tree reaches on this seed in every flag set (98.1% and more; see the
+    // script's output), so a regression in any printer shows.  Protocols
+    // outside the everyday families that random ports reach keep it under 100%.
+    ScriptRun run = run_script("check --seed 13 --count 540 --show 15 --min-identical 97 --fcap " +
                                std::string(FCAP_BIN_DIR) + "/fcap");
     ASSERT_NE(run.status, 77) << run.output;
     EXPECT_EQ(run.status, 0) << run.output;
@@ -54,7 +54,7 @@ TEST(EverydayFuzz, FcapPrintsTheLinesTcpdumpPrints) {
 TEST(EverydayFuzz, DontVerifyChecksumsAsTcpdumpK) {
     if (!have("tcpdump")) GTEST_SKIP() << "tcpdump is not installed: nothing to compare with";
     if (!have("python3")) GTEST_SKIP() << "python3 is not installed: the generator is a Python script";
-    ScriptRun run = run_script("check --seed 13 --count 540 --show 15 --min-identical 96 --flags='-n -v -K' --fcap " +
+    ScriptRun run = run_script("check --seed 13 --count 540 --show 15 --min-identical 97 --flags='-n -v -K' --fcap " +
                                std::string(FCAP_BIN_DIR) + "/fcap");
     ASSERT_NE(run.status, 77) << run.output;
     EXPECT_EQ(run.status, 0) << run.output;
