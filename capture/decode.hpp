@@ -39,6 +39,7 @@ struct DecodeOptions {
     bool port_names = true;    // without -n: well-known port numbers by name
     bool quiet = false;        // -q: less protocol detail
     int verbose = 0;           // -v: IP header fields
+    bool verify_checksums = true;  // -K off: no IPv4, TCP or UDP checksum verdicts under -v
     bool suppress_default_print = false;  // -x/-X/-A: no hex of undecoded payloads (the dump has them)
     TcpConversations* conversations = nullptr;  // relative TCP numbers; null: absolute (-S)
 };

@@ -47,6 +47,25 @@ std::string link_address(Bytes b, std::size_t at, std::size_t length) {
     return s;
 }
 
+// A Q.922 address (ITU-T Q.922, 2 to 4 bytes, EA bit ending it): "DLCI n",
+// as tcpdump's q922_string.
+std::string dlci_text(Bytes b, std::size_t at, std::size_t length) {
+    const std::string invalid = "<Invalid DLCI>";
+    if (length < 1 || (b.u8(at) & 1)) return invalid;
+    if (length < 2) return invalid;
+    unsigned dlci = ((b.u8(at) & 0xfc) << 2) | ((b.u8(at + 1) & 0xf0) >> 4);
+    if (b.u8(at + 1) & 1) return "DLCI " + std::to_string(dlci);
+    std::size_t p = at + 2, left = length - 2;
+    if (left < 1) return invalid;
+    if ((b.u8(p) & 1) == 0) {
+        dlci = (dlci << 7) | (b.u8(p) >> 1);
+        ++p, --left;
+    }
+    if (left < 1 || (b.u8(p) & 1) == 0) return invalid;
+    dlci = (dlci << 6) | (b.u8(p) >> 2);
+    return "DLCI " + std::to_string(dlci);
+}
+
 }  // namespace
 
 // RFC 2225: ATM numbers and subaddresses in place of the hardware
@@ -111,6 +130,8 @@ void Decoder::arp(Bytes b, std::uint32_t length) {
         if (options_.verbose == 0) return put(", length " + std::to_string(length));
         put(", ");
     }
+    // Frame relay's hardware addresses are Q.922 DLCIs.
+    auto hardware = [&](std::size_t at) { return htype == 15 ? dlci_text(b, at, hlen) : link_address(b, at, hlen); };
     auto protocol_address = [&](std::size_t at) {
         if (ptype != 0x0800 && ptype != 0x1000) return std::string("<wrong proto type>");
         if (plen != 4) return std::string("<wrong len>");
@@ -123,15 +144,15 @@ void Decoder::arp(Bytes b, std::uint32_t length) {
         put("who-has " + protocol_address(tpa));
         bool zero = true;
         for (std::size_t i = 0; i < hlen; ++i) zero = zero && b.u8(tha + i) == 0;
-        if (!zero) put(" (" + link_address(b, tha, hlen) + ")");
+        if (!zero) put(" (" + hardware(tha) + ")");
         put(" tell " + protocol_address(spa));
         break;
     }
-    case 2: put(protocol_address(spa) + " is-at " + link_address(b, sha, hlen)); break;
+    case 2: put(protocol_address(spa) + " is-at " + hardware(sha)); break;
     case 3:
-    case 8: put("who-is " + link_address(b, tha, hlen) + " tell " + link_address(b, sha, hlen)); break;
-    case 4: put(link_address(b, tha, hlen) + " at " + protocol_address(tpa)); break;
-    case 9: put(link_address(b, sha, hlen) + " at " + protocol_address(spa)); break;
+    case 8: put("who-is " + hardware(tha) + " tell " + hardware(sha)); break;
+    case 4: put(hardware(tha) + " at " + protocol_address(tpa)); break;
+    case 9: put(hardware(sha) + " at " + protocol_address(spa)); break;
     default:
         // tcpdump dumps what it cannot name, whatever -x says.
         return raw_dump(b);

@@ -98,25 +98,21 @@ OptionKind option_kind(std::uint8_t tag) {
     case 81: return {'$', "FQDN"};
     case 82: return {'$', "Agent-Information"};
     case 83: return {'b', "ARMT"};
-    case 84: return {'b', "AMSK"};
     case 88: return {'a', "TZSTR"};
     case 89: return {'b', "FQDNS"};
     case 90: return {'b', "AUTH"};
-    case 91: return {'l', "Last-Transaction-Time"};  // RFC 4388
+    case 91: return {'L', "Last-Transaction-Time"};  // RFC 4388
     case 92: return {'i', "Associated-IP"};
     case 93: return {'s', "ARCH"};
     case 94: return {'b', "NDI"};
     case 95: return {'a', "LDAP"};
-    case 96: return {'i', "6o4"};
     case 97: return {'b', "GUID"};
     case 98: return {'a', "UAP"};
     case 100: return {'a', "POSIX-TZ"};
     case 101: return {'a', "TZ-Name"};
-    case 110: return {'b', "IPX"};
     case 112: return {'i', "NI"};
     case 113: return {'a', "NITAG"};
     case 114: return {'a', "URL"};
-    case 115: return {'b', "FAIL"};
     case 116: return {'B', "NOAUTO"};
     case 117: return {'s', "NSSEARCH"};
     case 118: return {'i', "SUBNET"};
@@ -143,9 +139,10 @@ std::string text_of(Bytes b, std::size_t at, std::size_t length) {
 }
 
 // A classless route (RFC 3442): "(10.0.0.0/8:192.168.1.1)".
+// RFC 3442 routes: "(10.0.1.0/24:10.0.0.1),(default:10.0.0.1)"; a comma
+// follows every route with bytes after it, even a broken one.
 std::string classless_routes(Bytes b, std::size_t at, std::size_t len) {
     std::string s;
-    bool first = true;
     while (len > 0) {
         std::uint8_t width = b.u8(at);
         ++at, --len;
@@ -156,11 +153,12 @@ std::string classless_routes(Bytes b, std::size_t at, std::size_t len) {
         std::uint8_t net[4] = {0, 0, 0, 0};
         for (std::size_t i = 0; i < significant; ++i) net[i] = b.u8(at + i);
         at += significant, len -= significant;
-        s += std::string(first ? "" : ", ") + "(" + std::to_string(net[0]) + "." + std::to_string(net[1]) + "." +
-             std::to_string(net[2]) + "." + std::to_string(net[3]) + "/" + std::to_string(width) + ":" +
-             ipv4_text(b, at) + ")";
+        s += "(" + (width == 0 ? std::string("default")
+                               : std::to_string(net[0]) + "." + std::to_string(net[1]) + "." + std::to_string(net[2]) +
+                                     "." + std::to_string(net[3]) + "/" + std::to_string(width)) +
+             ":" + ipv4_text(b, at) + ")";
         at += 4, len -= 4;
-        first = false;
+        if (len > 0) s += ",";
     }
     return s;
 }
@@ -224,7 +222,7 @@ void Decoder::dhcp_options(Bytes b) {
         OptionKind kind = option_kind(tag);
         put(std::string("\n\t    ") + kind.name + " (" + std::to_string(tag) + "), length " + std::to_string(len) +
             (len > 0 ? ": " : ""));
-        if (!b.has(at, len)) return put("[|rfc1048 " + std::to_string(len) + "]");
+        if (!b.has(at, len)) return cut("bootp");
         std::size_t end = at + len;
         if (tag == 53 && len == 1) {
             const char* name = dhcp_message_name(b.u8(at));
@@ -312,9 +310,48 @@ void Decoder::dhcp_options(Bytes b) {
                     s += "\"" + text_of(b, at, sublen) + "\", length " + std::to_string(sublen);
                     at += sublen;
                 }
-            } else if (tag == 46 && len == 1) {
+            } else if (tag == 46 && len < 1) {
+                s = "[ERROR: length < 1 bytes]";
+            } else if (tag == 46) {
                 std::uint8_t v = b.u8(at++);
-                s = v == 1 ? "b-node" : v == 2 ? "p-node" : v == 4 ? "m-node" : v == 8 ? "h-node" : "unknown (" + hex(v, 2) + ")";
+                s = v == 1 ? "b-node" : v == 2 ? "p-node" : v == 4 ? "m-node" : v == 8 ? "h-node" : "#" + std::to_string(v);
+            } else if (tag == 81) {
+                // RFC 4702: flags, two obsolete rcodes, the name as text.
+                if (len < 3) {
+                    s = "[ERROR: length < 3 bytes]";
+                    at = end;
+                    break;
+                }
+                std::uint8_t f = b.u8(at);
+                if (f & 0xf0) s += "[ERROR: MBZ nibble " + hex(f >> 4, 1) + " != 0] ";
+                if (f & 0x0f)
+                    s += std::string("[") + (f & 1 ? "S" : "") + (f & 2 ? "O" : "") + (f & 4 ? "E" : "") +
+                         (f & 8 ? "N" : "") + "] ";
+                if (b.u8(at + 1) || b.u8(at + 2))
+                    s += std::to_string(b.u8(at + 1)) + "/" + std::to_string(b.u8(at + 2)) + " ";
+                s += "\"";
+                for (at += 3; at < end; ++at) print_char(s, b.u8(at));
+                s += "\"";
+            } else if (tag == 82) {
+                // RFC 3046 sub-options: the identifiers as text, others in hex.
+                while (end - at >= 2) {
+                    std::uint8_t sub = b.u8(at), sublen = b.u8(at + 1);
+                    at += 2;
+                    const char* name = sub == 1 ? "Circuit-ID" : sub == 2 ? "Remote-ID" : sub == 6 ? "Subscriber-ID" : "Unknown";
+                    s += std::string("\n\t      ") + name + " SubOption " + std::to_string(sub) + ", length " +
+                         std::to_string(sublen) + ": ";
+                    if (sublen > end - at) {
+                        s += "length goes past end of option";
+                        at = end;
+                        break;
+                    }
+                    if (sub == 1 || sub == 2 || sub == 6) {
+                        for (std::size_t i = 0; i < sublen; ++i) print_char(s, b.u8(at + i));
+                    } else {
+                        s += hex_lines(b, at, sublen, "\n\t\t");
+                    }
+                    at += sublen;
+                }
             } else {
                 s = "[unknown special tag " + std::to_string(tag) + ", size " + std::to_string(len) + "]";
                 at = end;

@@ -21,6 +21,7 @@ void print_char(std::string& s, std::uint8_t c) {
 
 namespace {
 
+// The names tcpdump 4.99 knows (ns_type2str); later types print as TypeN.
 const char* type_name(std::uint16_t type) {
     switch (type) {
     case 1: return "A";
@@ -71,33 +72,12 @@ const char* type_name(std::uint16_t type) {
     case 46: return "RRSIG";
     case 47: return "NSEC";
     case 48: return "DNSKEY";
-    case 49: return "DHCID";
-    case 50: return "NSEC3";
-    case 51: return "NSEC3PARAM";
-    case 52: return "TLSA";
-    case 53: return "SMIMEA";
-    case 55: return "HIP";
-    case 56: return "NINFO";
-    case 57: return "RKEY";
-    case 58: return "TALINK";
-    case 59: return "CDS";
-    case 60: return "CDNSKEY";
-    case 61: return "OPENPGPKEY";
-    case 62: return "CSYNC";
-    case 63: return "ZONEMD";
-    case 64: return "SVCB";
-    case 65: return "HTTPS";
     case 99: return "SPF";
     case 100: return "UINFO";
     case 101: return "UID";
     case 102: return "GID";
     case 103: return "UNSPEC";
-    case 104: return "NID";
-    case 105: return "L32";
-    case 106: return "L64";
-    case 107: return "LP";
-    case 108: return "EUI48";
-    case 109: return "EUI64";
+    case 104: return "UNSPECA";
     case 249: return "TKEY";
     case 250: return "TSIG";
     case 251: return "IXFR";
@@ -106,12 +86,6 @@ const char* type_name(std::uint16_t type) {
     case 254: return "MAILA";
     case 255: return "ANY";
     case 256: return "URI";
-    case 257: return "CAA";
-    case 258: return "AVC";
-    case 259: return "DOA";
-    case 260: return "AMTRELAY";
-    case 32768: return "TA";
-    case 32769: return "DLV";
     default: return nullptr;
     }
 }
@@ -292,6 +266,45 @@ public:
             if (!b_.has(rd, 16)) return 0;
             s += " " + ipv6_text(b_, rd);
             break;
+        case 38: {
+            // RFC 2874: a prefix length, the address's suffix, the prefix's name.
+            if (!b_.has(rd, 1)) return 0;
+            unsigned bits = b_.u8(rd);
+            if (bits > 128) {
+                s += " " + std::to_string(bits) + "(bad plen)";
+                break;
+            }
+            std::size_t skipped = bits / 8, suffix = 16 - skipped;
+            if (bits < 128) {
+                if (!b_.has(rd + 1, suffix)) return 0;
+                std::uint8_t address[16] = {};
+                for (std::size_t k = 0; k < suffix; ++k) address[skipped + k] = b_.u8(rd + 1 + k);
+                s += " " + std::to_string(bits) + " " + ipv6_text(Bytes(address, 16), 0);
+            }
+            if (bits > 0) {
+                s += " ";
+                if (!name(rd + 1 + suffix, s, nullptr)) return 0;
+            }
+            break;
+        }
+        case 104:  // UNSPECA: the bytes as text, right after the type
+            for (std::size_t k = rd; k < rp; ++k) print_char(s, b_.u8(k));
+            break;
+        case 250: {
+            // RFC 8945, under -v: algorithm, fudge, MAC size, original id, error, other size.
+            if (!verbose) break;
+            s += " ";
+            std::size_t p = 0;
+            if (!name(rd, s, &p)) return 0;
+            p += 6;
+            if (!b_.has(p, 4)) return 0;
+            s += " fudge=" + std::to_string(b_.be16(p)) + " maclen=" + std::to_string(b_.be16(p + 2));
+            p += 4 + b_.be16(p + 2);
+            if (!b_.has(p, 6)) return 0;
+            s += " origid=" + std::to_string(b_.be16(p)) + " error=" + std::to_string(b_.be16(p + 2)) +
+                 " otherlen=" + std::to_string(b_.be16(p + 4));
+            break;
+        }
         case 256:
             if (len < 4) return 0;
             s += " " + std::to_string(b_.be16(rd)) + " " + std::to_string(b_.be16(rd + 2)) + " ";
@@ -326,7 +339,8 @@ void Decoder::dns(Bytes b, std::uint32_t length, bool over_tcp, bool mdns) {
     }
     if (length < 12) return put("domain [length " + std::to_string(length) + " < 12] (invalid)");
     if (!b.has(0, 12)) return truncated("domain");
-    b = b.first(length);
+    // The records are read up to the IP datagram's end, as tcpdump's
+    // snapend allows, even past a UDP length that says less.
     Message m(b);
     std::uint16_t id = b.be16(0), flags = b.be16(2);
     unsigned qd = b.be16(4), an = b.be16(6), ns = b.be16(8), ar = b.be16(10);

@@ -8,14 +8,6 @@ namespace fcap::capture::detail {
 
 namespace {
 
-// A quoted IPv4 header: where its transport header starts, or 0 if the
-// header is not all there.
-std::size_t quoted_ipv4(Bytes inner) {
-    if (!inner.has(0, 20)) return 0;
-    std::size_t header = (inner.u8(0) & 0xf) * 4u;
-    return header >= 20 && inner.has(0, header) ? header : 0;
-}
-
 // tcpdump's icmp_tstamp_print: milliseconds since midnight as HH:MM:SS.mmm.
 std::string milliseconds_text(std::uint32_t t) {
     char s[32];
@@ -37,19 +29,22 @@ std::string lifetime_text(std::uint16_t t) {
 void Decoder::icmp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     if (!b.has(0, 2)) return cut("icmp");  // type and code: all some messages need
     std::uint8_t type = b.u8(0), code = b.u8(1);
+    // Past the capture tcpdump prints only " [|icmp]": the name comes last.
     std::string s = "ICMP ";
     Bytes inner = b.from(8);
     std::string dst = ipv4_text(inner, 16);
     switch (type) {
     case 0:
     case 8:
-        if (!b.has(0, 8)) return put(s), cut("icmp");
+        if (!b.has(0, 8)) return cut("icmp");
         s += std::string(type == 8 ? "echo request" : "echo reply") + ", id " + std::to_string(b.be16(4)) + ", seq " +
              std::to_string(b.be16(6));
         break;
     case 3: {
-        std::size_t th = quoted_ipv4(inner);
-        if (!th) return put(s), cut("icmp");
+        // The quoted header's destination is all tcpdump needs (and its
+        // protocol, and for a port its transport header's second word).
+        if (!inner.has(16, 4)) return cut("icmp");
+        std::size_t th = (inner.u8(0) & 0xf) * 4u;
         static const char* const forms[] = {
             "net %s unreachable", "host %s unreachable", nullptr, nullptr, nullptr,
             "%s unreachable - source route failed", "net %s unreachable - unknown", "host %s unreachable - unknown",
@@ -62,7 +57,7 @@ void Decoder::icmp(Bytes b, std::uint32_t length, const Endpoints& ends) {
         if (code == 2) {
             s += dst + " protocol " + std::to_string(proto) + " unreachable";
         } else if (code == 3) {
-            if (!inner.has(th, 4)) return put(s), cut("icmp");
+            if (!inner.has(th, 4)) return cut("icmp");
             const char* name = proto == 6 ? "tcp" : proto == 17 ? "udp" : nullptr;
             s += name ? dst + " " + name + " port " + std::to_string(inner.be16(th + 2)) + " unreachable"
                       : dst + " protocol " + std::to_string(proto) + " port " + std::to_string(inner.be16(th + 2)) +
@@ -80,7 +75,7 @@ void Decoder::icmp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     }
     case 4: s += "source quench"; break;
     case 5: {
-        if (!quoted_ipv4(inner)) return put(s), cut("icmp");
+        if (!inner.has(16, 4)) return cut("icmp");
         static const char* const forms[] = {"redirect %s to net %s", "redirect %s to host %s",
                                             "redirect-tos %s to net %s", "redirect-tos %s to host %s"};
         char text[160];
@@ -91,7 +86,7 @@ void Decoder::icmp(Bytes b, std::uint32_t length, const Endpoints& ends) {
         break;
     }
     case 9: {
-        if (!b.has(0, 8)) return put(s), cut("icmp");
+        if (!b.has(0, 8)) return cut("icmp");
         unsigned count = b.u8(4), size = b.u8(5);
         s += "router advertisement lifetime " + lifetime_text(b.be16(6)) + " " + std::to_string(count) + ":";
         if (size != 2) {
@@ -99,13 +94,14 @@ void Decoder::icmp(Bytes b, std::uint32_t length, const Endpoints& ends) {
             break;
         }
         for (unsigned i = 0; i < count; ++i) {
-            if (!b.has(8 + 8 * i, 8)) return put(s), cut("icmp");
+            if (!b.has(8 + 8 * i, 8)) return cut("icmp");
             s += " {" + ipv4_text(b, 8 + 8 * i) + " " + std::to_string(b.be32(12 + 8 * i)) + "}";
         }
         break;
     }
     case 10: s += "router solicitation"; break;
     case 11:
+        if (!inner.has(16, 4)) return cut("icmp");  // tcpdump reads the quoted destination
         s += code == 0 ? "time exceeded in-transit" : code == 1 ? "ip reassembly time exceeded"
                                                                 : "time exceeded-#" + std::to_string(code);
         break;
@@ -115,11 +111,11 @@ void Decoder::icmp(Bytes b, std::uint32_t length, const Endpoints& ends) {
         break;
     case 13:
     case 14:
-        if (!b.has(0, 8)) return put(s), cut("icmp");
+        if (!b.has(0, 8)) return cut("icmp");
         s += std::string(type == 13 ? "time stamp query" : "time stamp reply") + " id " + std::to_string(b.be16(4)) +
              " seq " + std::to_string(b.be16(6));
         if (type == 14) {
-            if (!b.has(8, 12)) return put(s), cut("icmp");
+            if (!b.has(8, 12)) return cut("icmp");
             s += ": org " + milliseconds_text(b.be32(8)) + ", recv " + milliseconds_text(b.be32(12)) + ", xmit " +
                  milliseconds_text(b.be32(16));
         }
@@ -128,7 +124,7 @@ void Decoder::icmp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     case 16: s += "information reply"; break;
     case 17: s += "address mask request"; break;
     case 18: {
-        if (!b.has(8, 4)) return put(s), cut("icmp");
+        if (!b.has(8, 4)) return cut("icmp");
         char mask[16];
         std::snprintf(mask, sizeof mask, "0x%08x", b.be32(8));
         s += std::string("address mask is ") + mask;

@@ -26,22 +26,6 @@ const char* nd_option_name(std::uint8_t type) {
 
 std::string lifetime(std::uint32_t t) { return t == 0xffffffff ? "infinity" : std::to_string(t) + "s"; }
 
-// tcpdump's hex_print: 16 bytes a line, no text column.
-std::string hex_lines(Bytes b, std::size_t at, std::size_t length, const char* prefix) {
-    std::string s;
-    char buf[32];
-    for (std::size_t i = 0; i < length; ++i) {
-        if (i % 16 == 0) {
-            std::snprintf(buf, sizeof buf, "%s0x%04zx: ", prefix, i);
-            s += buf;
-        }
-        s += i % 2 == 0 ? " " : "";
-        std::snprintf(buf, sizeof buf, "%02x", b.u8(at + i));
-        s += buf;
-    }
-    return s;
-}
-
 std::string flag_names(std::uint32_t value, std::initializer_list<std::pair<std::uint32_t, const char*>> names) {
     std::string s;
     for (auto [bit, name] : names) {
@@ -50,6 +34,51 @@ std::string flag_names(std::uint32_t value, std::initializer_list<std::pair<std:
         s += name;
     }
     return s.empty() ? "none" : s;
+}
+
+// tcpdump's icmp6_type_values: a message's name from its type alone.
+std::string type_name(std::uint8_t type) {
+    static const std::pair<std::uint8_t, const char*> names[] = {
+        {1, "destination unreachable"}, {2, "packet too big"}, {3, "time exceeded in-transit"},
+        {4, "parameter problem"}, {128, "echo request"}, {129, "echo reply"}, {130, "multicast listener query"},
+        {131, "multicast listener report"}, {132, "multicast listener done"}, {133, "router solicitation"},
+        {134, "router advertisement"}, {135, "neighbor solicitation"}, {136, "neighbor advertisement"},
+        {137, "redirect"}, {138, "router renumbering"}, {139, "who-are-you request"}, {140, "who-are-you reply"},
+        {141, "inverse neighbor solicitation"}, {142, "inverse neighbor advertisement"},
+        {143, "multicast listener report v2"}, {144, "ha discovery request"}, {145, "ha discovery reply"},
+        {146, "mobile router solicitation"}, {147, "mobile router advertisement"}, {155, "RPL"}, {200, "mtrace response"},
+        {201, "mtrace request"}};
+    for (auto [t, name] : names)
+        if (t == type) return name;
+    return "unknown icmp6 type (" + std::to_string(type) + ")";
+}
+
+// A node information name (RFC 4620): uncompressed labels, or the 03
+// draft's one counted string, as tcpdump's dnsname_print shows them.
+std::string ni_name(Bytes b, std::size_t at, std::size_t size, bool verbose) {
+    std::string s;
+    if (at < size && b.u8(at) == size - at - 1) {
+        if (verbose) s += ", 03 draft";
+        s += ", \"";
+        for (++at; at < size; ++at) print_char(s, b.u8(at));
+        return s + "\"";
+    }
+    s += ", \"";
+    while (at < size) {
+        std::size_t n = b.u8(at++);
+        if (n == 0) {
+            if (at == size) s += ".";
+            else if (!(at + 1 == size && b.u8(at) == 0)) s += "???";
+            break;
+        }
+        if (n > size - at) {
+            s += "???";
+            break;
+        }
+        for (; n > 0 && at < size; --n) print_char(s, b.u8(at++));
+        if (at + 1 < size && b.u8(at)) s += ".";
+    }
+    return s + "\"";
 }
 
 }  // namespace
@@ -75,12 +104,16 @@ std::string Decoder::node_information(Bytes b, std::uint32_t length) {
     if (type == 139) {
         if (length == 12) return s + " who-are-you request";
         s += " node information query";
-        if (!b.has(0, 16)) return s;
+        if (!b.has(0, 16)) return s + " [|icmp6]";
         unsigned qtype = b.be16(4), flags = b.be16(6);
         s += " (";
         switch (qtype) {
         case 0: s += "noop"; break;
-        case 1: s += "supported qtypes"; break;
+        case 1:
+            // RFC 4620's C flag: compressed bitmaps (the 16-bit flags, as tcpdump reads them).
+            s += "supported qtypes";
+            if (b.be16(6)) s += b.be16(6) & 1 ? " [C]" : " []";
+            break;
         case 2: s += "DNS name"; break;
         case 3:
             s += "node addresses";
@@ -96,7 +129,7 @@ std::string Decoder::node_information(Bytes b, std::uint32_t length) {
                 else s += ", subject=" + ipv6_text(b, 16);
             }
         } else if (code == 1) {
-            s += ", subject=DNS name";
+            s += ", subject=DNS name" + ni_name(b, 16, size, verbose);
         } else if (code == 2) {
             if (b.has(16, 4)) {
                 if (size != 20) s += verbose ? ", invalid subject len" : "";
@@ -107,8 +140,10 @@ std::string Decoder::node_information(Bytes b, std::uint32_t length) {
         }
         return s + ")";
     }
+    // tcpdump wants the whole reply captured before it names it.
+    if (length > b.size()) return s + " [|icmp6]";
     s += " node information reply";
-    if (!b.has(0, 16)) return s;
+    if (!b.has(0, 16)) return s + " [|icmp6]";
     s += " (";
     bool comma = false;
     if (code == 0 && verbose) s += "success", comma = true;
@@ -125,8 +160,20 @@ std::string Decoder::node_information(Bytes b, std::uint32_t length) {
         for (std::size_t i = 16; i + 20 <= size; i += 20)
             s += " " + ipv6_text(b, i + 4) + "(" + std::to_string(b.be32(i)) + ")";
         if (flags) s += address_flags(flags, true);
+    } else if (qtype == 0) {
+        s += "noop";
+        if (size != 16 && verbose) s += ", invalid length";
+    } else if (qtype == 1) {
+        s += "supported qtypes";
+        if (flags) s += flags & 1 ? " [C]" : " []";
+    } else if (qtype == 2) {
+        // RFC 4620: a TTL, then the name, uncompressed (or the 03 draft's
+        // one counted string).
+        s += "DNS name";
+        s += ni_name(b, 20, size, verbose);
+        if (flags & 1) s += " [TTL=" + std::to_string(b.be32(16)) + "]";
     } else {
-        s += qtype == 0 ? "noop" : qtype == 1 ? "supported qtypes" : qtype == 2 ? "DNS name" : "unknown";
+        s += "unknown";
     }
     return s + ")";
 }
@@ -146,9 +193,9 @@ void Decoder::neighbor_discovery(Bytes b, std::uint32_t length) {
         if (verbose) {
             if (!b.has(4, 12)) return cut("icmp6");
             std::uint8_t flags = b.u8(5);
-            static const char* const preferences[] = {"medium", "high", "reserved", "low"};
+            static const char* const preferences[] = {"medium", "high", "rsv", "low"};
             put("\n\thop limit " + std::to_string(b.u8(4)) + ", Flags [" +
-                flag_names(flags, {{0x80, "managed"}, {0x40, "other stateful"}, {0x20, "home agent"}, {0x08, "proxy"}}) +
+                flag_names(flags, {{0x80, "managed"}, {0x40, "other stateful"}, {0x20, "home agent"}, {0x02, "ipv6 only"}}) +
                 "], pref " + preferences[(flags >> 3) & 3] + ", router lifetime " + std::to_string(b.be16(6)) +
                 "s, reachable time " + std::to_string(b.be32(8)) + "ms, retrans timer " + std::to_string(b.be32(12)) +
                 "ms");
@@ -166,13 +213,19 @@ void Decoder::neighbor_discovery(Bytes b, std::uint32_t length) {
         break;
     }
     if (!verbose) return put(", length " + std::to_string(length));
-    // The options, each on its own line (tcpdump's icmp6_opt_print).
-    std::size_t at = options_at, end = length;
-    while (at < end) {
-        if (!b.has(at, 2)) return cut("icmp6");
+    nd_options(b, options_at, length);
+}
+
+// The options, each on its own line (tcpdump's icmp6_opt_print).
+// The walk stops at the capture's end or the message's; an option of length
+// 0 or past the capture ends it as truncated.
+void Decoder::nd_options(Bytes b, std::size_t at, std::size_t end) {
+    const std::size_t first = at;
+    while (at < end && at < b.size()) {
+        if (!b.has(at, 2)) return;
         std::uint8_t opt = b.u8(at);
         std::size_t size = std::size_t(b.u8(at + 1)) * 8;
-        if (size == 0 || at + size > end) return put(" (invalid)");
+        if (size == 0 || !b.has(at, size)) return cut("icmp6");
         put(std::string("\n\t  ") + nd_option_name(opt) + " option (" + std::to_string(opt) + "), length " +
             std::to_string(size) + " (" + std::to_string(size / 8) + "): ");
         if (!b.has(at, size)) return cut("icmp6");
@@ -186,10 +239,15 @@ void Decoder::neighbor_discovery(Bytes b, std::uint32_t length) {
                 ", Flags [" + flag_names(b.u8(at + 3), {{0x80, "onlink"}, {0x40, "auto"}, {0x20, "router"}}) +
                 "], valid time " + lifetime(b.be32(at + 4)) + ", pref. time " + lifetime(b.be32(at + 8)));
             break;
+        case 4:
+            // tcpdump dumps the option's length in bytes from the first
+            // option on, not from this one (print-icmp6.c's "xxx").
+            put(hex_lines(b, first, size, "\n\t    "));
+            break;
         case 5: put(" " + std::to_string(b.be32(at + 4))); break;
         case 24: {
             // RFC 4191 route information: a prefix of 0, 8 or 16 bytes.
-            static const char* const preferences[] = {"medium", "high", "reserved", "low"};
+            static const char* const preferences[] = {"medium", "high", "rsv", "low"};
             std::uint8_t prefix[16] = {};
             std::size_t units = size / 8;
             if (units < 1 || units > 3) return put(" (invalid)");
@@ -237,45 +295,57 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
         if (computed == 0) put("[icmp6 sum ok] ");
         else put("[bad icmp6 cksum " + hex(b.be16(2), 4) + " -> " + hex(checksum_should_be(b.be16(2), computed), 4) + "!] ");
     }
+    if (!b.has(0, 1)) return cut("icmp6");  // tcpdump: not even "ICMP6,"
     put("ICMP6, ");
-    if (!b.has(0, 4)) return cut("icmp6");
+    if (!b.has(0, 2)) return put(type_name(b.u8(0))), cut("icmp6");  // named, then cut at the code  // the type and code are all a name needs
     std::uint8_t type = b.u8(0), code = b.u8(1);
     Bytes inner = b.from(8);  // the quoted IPv6 packet of an error
     bool quoted = inner.has(0, 40);
     std::string dst = ipv6_text(inner, 24), s;
     switch (type) {
-    case 1:
-        if (!quoted) return put("destination unreachable"), cut("icmp6");
-        switch (code) {
-        case 0: s = "destination unreachable, unreachable route " + dst; break;
-        case 1: s = "destination unreachable,  unreachable prohibited " + dst; break;  // sic, as tcpdump
-        case 2: s = "destination unreachable, beyond scope " + dst + ", source address " + ipv6_text(inner, 8); break;
-        case 3: s = "destination unreachable, unreachable address " + dst; break;
-        case 4:
-            s = "destination unreachable, unreachable port";
-            if (inner.has(40, 4) && (inner.u8(6) == 17 || inner.u8(6) == 6))
-                s += ", " + dst + (inner.u8(6) == 17 ? " udp" : " tcp") + " port " + std::to_string(inner.be16(42));
-            break;
-        default: return put("destination unreachable, unknown unreach code (" + std::to_string(code) + ")");
+    case 1: {
+        // The code's name, then what the quoted packet says.
+        static const char* const codes[] = {"unreachable route", " unreachable prohibited",  // sic, as tcpdump
+                                            "beyond scope", "unreachable address", "unreachable port"};
+        if (code > 4) {
+            put("destination unreachable, unknown unreach code (" + std::to_string(code) + ")");
+            if (options_.verbose <= 1) put(hex_lines(b, 0, length, "\n\t"));
+            return;
         }
+        s = "destination unreachable, " + std::string(codes[code]);
+        if (code == 4) {
+            // get_upperlayer failing is a plain truncation (no longjmp).
+            if (!inner.has(40, 4) || (inner.u8(6) != 17 && inner.u8(6) != 6)) return put(s), truncated("icmp6");
+            s += ", " + dst + (inner.u8(6) == 17 ? " udp" : " tcp") + " port " + std::to_string(inner.be16(42));
+            break;
+        }
+        if (!quoted) return put(s), cut("icmp6");
+        s += " " + dst;
+        if (code == 2) s += ", source address " + ipv6_text(inner, 8);
         break;
-    case 2: s = "packet too big, mtu " + std::to_string(b.be32(4)); break;
+    }
+    case 2:
+        if (!b.has(4, 4)) return put("packet too big"), cut("icmp6");
+        s = "packet too big, mtu " + std::to_string(b.be32(4));
+        break;
     case 3:
-        if (code == 0 && quoted) s = "time exceeded in-transit for " + dst;
-        else if (code == 1) s = "time exceeded in-transit (reassembly)";
-        else s = "time exceeded, unknown code (" + std::to_string(code) + ")";
+        s = "time exceeded in-transit";
+        if (code == 0 && !quoted) return put(s), cut("icmp6");
+        s += code == 0 ? " for " + dst : code == 1 ? " (reassembly)" : ", unknown code (" + std::to_string(code) + ")";
         break;
     case 4: {
         static const char* const kinds[] = {"erroneous", "next header", "option", "incomplete header chain"};
-        s = "parameter problem, " + (code < 4 ? std::string(kinds[code]) : "code-#" + std::to_string(code)) +
-            " - octet " + std::to_string(b.be32(4));
+        if (!quoted) return put("parameter problem"), truncated("icmp6");
+        s = "parameter problem, " +
+            (code < 4 ? std::string(kinds[code]) + " - octet " + std::to_string(b.be32(4)) : "code-#" + std::to_string(code));
         break;
     }
     case 128:
     case 129:
-        if (!b.has(0, 8)) return cut("icmp6");
-        s = std::string(type == 128 ? "echo request" : "echo reply") + ", id " + std::to_string(b.be16(4)) + ", seq " +
-            std::to_string(b.be16(6));
+        // tcpdump names the message before it reads the fields.
+        s = type == 128 ? "echo request" : "echo reply";
+        if (!b.has(0, 8)) return put(s), cut("icmp6");
+        s += ", id " + std::to_string(b.be16(4)) + ", seq " + std::to_string(b.be16(6));
         break;
     case 130:
     case 131:
@@ -283,6 +353,11 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
         static const char* const names[] = {"multicast listener query", "multicast listener report",
                                             "multicast listener done"};
         s = names[type - 130];
+        if (type == 130 && length != 24 && length < 28) {
+            // Neither MLDv1 (24 bytes) nor MLDv2 (28 and more).
+            s += " unknown-version (len " + std::to_string(length) + ") ";
+            break;
+        }
         if (type == 130 && length >= 28) {
             // RFC 3810 query: codes expand to milliseconds and seconds.
             s += " v2";
@@ -313,8 +388,9 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
             s += "]";
             break;
         }
-        if (!b.has(0, 24)) return put(s), cut("icmp6");
-        // tcpdump prints these without a space (mld6_print).
+        // tcpdump prints these without a space (mld6_print), and nothing
+        // when the message is not all captured.
+        if (!b.has(0, 24)) break;
         s += "max resp delay: " + std::to_string(b.be16(4)) + " addr: " + ipv6_text(b, 8);
         break;
     }
@@ -324,7 +400,12 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
     case 136:
         return neighbor_discovery(b, length);
     case 137:
-        if (!b.has(8, 32)) return put("redirect "), cut("icmp6");
+        if (!b.has(8, 32)) return put("redirect"), cut("icmp6");
+        if (options_.verbose > 0) {
+            // Under -v the length comes first, the options after.
+            put("redirect, length " + std::to_string(length) + ", " + ipv6_text(b, 24) + " to " + ipv6_text(b, 8));
+            return nd_options(b, 40, length);
+        }
         s = "redirect, " + ipv6_text(b, 24) + " to " + ipv6_text(b, 8);
         break;
     case 138: s = "router renumbering"; break;
@@ -333,7 +414,8 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
     case 141: s = "inverse neighbor solicitation"; break;
     case 142: s = "inverse neighbor advertisement"; break;
     case 143:
-        if (!b.has(0, 8)) return put("multicast listener report v2 "), cut("icmp6");
+        if (length < 8) return put("multicast listener report v2 [invalid len " + std::to_string(length) + "]");
+        if (!b.has(0, 8)) return put("multicast listener report v2"), cut("icmp6");
         s = "multicast listener report v2, " + std::to_string(b.be16(6)) + " group record(s)";
         if (options_.verbose > 0) {
             // RFC 3810 records: the group, its mode, its sources.
@@ -362,23 +444,66 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
     case 146: {
         char id[16];
         std::snprintf(id, sizeof id, "0x%04x", b.be16(4));
-        s = std::string(type == 144 ? "ha discovery request" : "mobile router solicitation") + ", id " + id;
+        s = type == 144 ? "ha discovery request" : "mobile router solicitation";
+        if (!b.has(4, 2)) return put(s), cut("icmp6");
+        s += std::string(", id ") + id;
         break;
     }
-    case 145: s = "ha discovery reply"; break;
-    case 147: s = "mobile router advertisement"; break;
+    case 145:
+        s = "ha discovery reply";
+        if (options_.verbose > 0) {
+            // RFC 6275: the id, then the home agents' addresses.
+            char id[16];
+            std::snprintf(id, sizeof id, "0x%04x", b.be16(4));
+            put(s + ", length " + std::to_string(length));
+            if (!b.has(4, 2)) return cut("icmp6");
+            put(std::string(", id ") + id);
+            for (std::size_t at = 8; at < length; at += 16) {
+                if (!b.has(at, 16)) return cut("icmp6");
+                put(", " + ipv6_text(b, at));
+            }
+            return;
+        }
+        break;
+    case 147:
+        s = "mobile router advertisement";
+        if (options_.verbose > 0) {
+            char id[16];
+            std::snprintf(id, sizeof id, "0x%04x", b.be16(4));
+            std::uint8_t flags = b.u8(6);
+            put(s + ", length " + std::to_string(length));
+            if (!b.has(4, 2)) return cut("icmp6");
+            put(std::string(", id ") + id);
+            if (!b.has(6, 2)) return cut("icmp6");
+            put(std::string(flags & 0xc0 ? " " : "") + (flags & 0x80 ? "M" : "") + (flags & 0x40 ? "O" : ""));
+            return nd_options(b, 8, length);
+        }
+        break;
+    case 155: {
+        // RFC 6550's RPL: the control message's name; its fields (-v) are
+        // not decoded yet.
+        if (code & 0x80) {
+            s = "RPL, (SEC) [worktodo]";
+            break;
+        }
+        static const char* const names[] = {"DODAG Information Solicitation", "DODAG Information Object",
+                                            "Destination Advertisement Object", "Destination Advertisement Object Ack"};
+        s = std::string("RPL, (CLR)") + (code < 4 ? names[code] : "RPL message, unknown code " + std::to_string(code));
+        break;
+    }
     case 200: s = "mtrace response"; break;
     case 201: s = "mtrace request"; break;
     default: s = "unknown icmp6 type (" + std::to_string(type) + ")"; break;
     }
     // Under -v tcpdump prints the length only for the neighbour discovery
     // messages (and what it cannot name); their details follow it.
-    bool with_length = options_.verbose == 0 || (type >= 133 && type <= 137) || type == 145 || type == 147 ||
-                       s.rfind("unknown icmp6 type", 0) == 0;
+    // mtrace it names but does not decode.
+    bool undecoded = type == 200 || type == 201 || s.rfind("unknown icmp6 type", 0) == 0;
+    bool with_length = options_.verbose == 0 || (type >= 133 && type <= 137) || undecoded;
     if (!with_length) return put(s);
     put(s + ", length " + std::to_string(length));
-    // tcpdump shows the bytes of a type it cannot name (print_unknown_data).
-    if (s.rfind("unknown icmp6 type", 0) == 0 && options_.verbose <= 1)
+    // tcpdump shows the bytes of a type it does not decode (print_unknown_data).
+    if (undecoded && options_.verbose <= 1)
         put(hex_lines(b, 0, length < b.size() ? length : b.size(), "\n\t"));
 }
 

@@ -40,6 +40,9 @@ std::string ipv4_text(Bytes b, std::size_t at);
 std::string ipv6_text(Bytes b, std::size_t at);
 std::string hex(std::uint32_t value, int digits);  // 0x0800
 void print_char(std::string& s, std::uint8_t c);     // tcpdump's fn_print_char: ^X, M-x
+// tcpdump's print_unknown_data: "\n\t0x0000:  4500 0054 ..." lines of the
+// captured part of [at, at + length), each line starting with `prefix`.
+std::string hex_lines(Bytes b, std::size_t at, std::size_t length, const char* prefix);
 // The Internet checksum's 16-bit one's complement sum (RFC 1071), not yet
 // complemented, of `length` bytes from `at`; `sum` carries a partial one.
 std::uint32_t ones_sum(Bytes b, std::size_t at, std::size_t length, std::uint32_t sum = 0);
@@ -51,10 +54,18 @@ const char* ethertype_name(std::uint16_t type);    // "IPv4", or nullptr
 std::string ethertype_text(std::uint16_t type);    // "ethertype IPv4 (0x0800)"
 const char* ip_protocol_name(std::uint8_t proto);  // "TCP", or nullptr
 // decode_tcp_options.cpp: the options' text and the closing bracket;
-// *cut when the capture ends inside them.
+// *cut when the capture ends inside them (the text then ends in " [|tcp]").
 // *bad_option when an option does not fit (tcpdump then ends the line).
-std::string tcp_options(Bytes o, std::size_t size, std::uint8_t flags, std::uint32_t sack_base, bool* cut,
-                        bool* bad_option);
+// `segment_captured`: the whole segment is in the capture (an MD5
+// signature could be checked).
+// How a TCP option list ended, when not at its closing bracket.
+struct TcpOptionsEnd {
+    bool cut = false;         // the capture ended inside it (the text ends in " [|tcp]")
+    bool whole_dump = false;  // ... at a kind or length byte: tcpdump's longjmp, -x dumps from the link header
+    bool bad = false;         // an option did not fit ("[bad opt]"; tcpdump ends the line)
+};
+std::string tcp_options(Bytes o, std::size_t size, std::uint8_t flags, std::uint32_t sack_base,
+                        bool segment_captured, TcpOptionsEnd* end);
 
 class Decoder {
 public:
@@ -81,8 +92,12 @@ public:
     void ip_by_version(Bytes b, std::uint32_t length);
     void ipv4(Bytes b, std::uint32_t length);
     void ipv6(Bytes b, std::uint32_t length);
-    std::string ip_options(Bytes o);
-    std::string ipv6_options(Bytes h);
+    std::string ip_options(Bytes o, std::size_t size);
+    std::size_t final_destination(Bytes b, std::size_t header);
+    std::string ip_route(Bytes o, std::size_t len);
+    std::string ip_timestamps(Bytes o, std::size_t len);
+    std::string ipv6_options(Bytes h, bool hop_by_hop, std::uint32_t payload_length);
+    bool routing_header(Bytes h, std::size_t* final_dst);
 
     // decode_transport.cpp: `length` is the transport header and payload
     // as the IP header states it (the capture may hold less).
@@ -112,6 +127,7 @@ public:
     void icmp(Bytes b, std::uint32_t length, const Endpoints& ends);
     void icmp6(Bytes b, std::uint32_t length, const Endpoints& ends);  // decode_icmp6.cpp
     void neighbor_discovery(Bytes b, std::uint32_t length);
+    void nd_options(Bytes b, std::size_t at, std::size_t end);
     std::string node_information(Bytes b, std::uint32_t length);
 
     void put(std::string_view s) { out_ += s; }
@@ -131,6 +147,7 @@ public:
     // lines, whether or not -x was given.
     void raw_dump(Bytes b);
     bool whole_dump() const { return whole_dump_; }
+    void mark_whole_dump() { whole_dump_ = true; }
     std::string port_text(std::uint16_t port, bool udp) const;
     const DecodeOptions& options() const { return options_; }
 

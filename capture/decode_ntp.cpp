@@ -32,7 +32,8 @@ std::string ntp_time(Bytes b, std::size_t at) {
 std::string ntp_delta(Bytes b, std::size_t from, std::size_t to) {
     std::uint32_t ou = b.be32(from), ouf = b.be32(from + 4), u = b.be32(to), uf = b.be32(to + 4);
     if (ou == 0 && ouf == 0) return ntp_time(b, to);
-    std::int32_t i = std::int32_t(u - ou);
+    // tcpdump 4.99 takes the difference of the seconds in 64 bits.
+    std::int64_t i = std::int64_t(u) - std::int64_t(ou);
     std::uint32_t f;
     bool negative;
     if (i > 0) {
@@ -49,7 +50,8 @@ std::string ntp_delta(Bytes b, std::size_t from, std::size_t to) {
         f = negative ? ouf - uf : uf - ouf;
     }
     char s[48];
-    std::snprintf(s, sizeof s, "%s%d.%09u", negative ? "-" : "+", i, std::uint32_t(f / two_to_32 * 1e9));
+    std::snprintf(s, sizeof s, "%s%lld.%09u", negative ? "-" : "+", static_cast<long long>(i),
+                  std::uint32_t(f / two_to_32 * 1e9));
     return s;
 }
 
@@ -72,51 +74,96 @@ void Decoder::ntp(Bytes b, std::uint32_t length) {
     static const char* const leaps[] = {"", "+1s", "-1s", "clock unsynchronized"};
     put("\n\tLeap indicator: " + std::string(leaps[status >> 6]) + " (" + std::to_string(status & 0xc0) + ")");
     if (mode == 6) {
-        if (!b.has(0, 12)) return cut("ntp");
+        // A control message's fields, each as far as the capture goes.
+        if (length < 12) {
+            put(" (invalid)");
+            if (!b.has(0, length)) cut("ntp");
+            return;
+        }
+        if (!b.has(1, 1)) return cut("ntp");
         std::uint8_t control = b.u8(1);
-        std::uint16_t count = b.be16(10), state = b.be16(4);
         char s[160];
-        std::snprintf(s, sizeof s, ", %s, %s, %s, OpCode=%u\n\tSequence=%u, Status=%s, Assoc.=%u, Offset=%u, Count=%u",
-                      control & 0x80 ? "Response" : "Request", control & 0x40 ? "Error" : "OK",
-                      control & 0x20 ? "More" : "Last", control & 0x1f, b.be16(2),
-                      state ? hex(state, 1).c_str() : "0", b.be16(6), b.be16(8), count);
+        std::snprintf(s, sizeof s, ", %s, %s, %s, OpCode=%u", control & 0x80 ? "Response" : "Request",
+                      control & 0x40 ? "Error" : "OK", control & 0x20 ? "More" : "Last", control & 0x1f);
         put(s);
-        if (12u + count > length) return put(" (invalid)");
+        if (!b.has(2, 2)) return cut("ntp");
+        put("\n\tSequence=" + std::to_string(b.be16(2)));
+        if (!b.has(4, 2)) return cut("ntp");
+        put(", Status=" + (b.be16(4) ? hex(b.be16(4), 1) : std::string("0")));
+        static const char* const fields[] = {", Assoc.=", ", Offset=", ", Count="};
+        for (std::size_t i = 0; i < 3; ++i) {
+            if (!b.has(6 + 2 * i, 2)) return cut("ntp");
+            put(fields[i] + std::to_string(b.be16(6 + 2 * i)));
+        }
+        std::uint16_t count = b.be16(10);
+        if (12u + count > length) {
+            put(" (invalid)");
+            if (!b.has(0, length)) cut("ntp");
+            return;
+        }
         if (count) {
             if (!b.has(12, count)) return cut("ntp");
             put("\n\tTO-BE-DONE: data not interpreted");
         }
         return;
     }
-    if (mode == 0 || mode == 7) return;
-    if (!b.has(0, 48)) return cut("ntp");
+    if (mode == 7) return;  // private (ntpdc) messages: tcpdump shows no more
+    if (length < 48) {
+        put(" (invalid)");
+        if (!b.has(0, length)) cut("ntp");  // tcpdump then checks the rest was captured
+        return;
+    }
+    // The fields as far as the capture holds them, as tcpdump checks each.
+    if (!b.has(1, 1)) return cut("ntp");
     std::uint8_t stratum = b.u8(1);
     const char* stratum_name = stratum == 0 ? "unspecified" : stratum == 1 ? "primary reference"
                              : stratum <= 15 ? "secondary reference" : "reserved";
     std::int8_t poll = std::int8_t(b.u8(2)), precision = std::int8_t(b.u8(3));
     char s[200];
-    std::snprintf(s, sizeof s, ", Stratum %u (%s), poll %d (%us), precision %d", stratum, stratum_name, poll,
-                  1u << (poll & 31), precision);
+    std::snprintf(s, sizeof s, ", Stratum %u (%s)", stratum, stratum_name);
     put(s);
-    put("\n\tRoot Delay: " + short_fixed(b, 4) + ", Root dispersion: " + short_fixed(b, 8) + ", Reference-ID: ");
+    if (!b.has(2, 1)) return cut("ntp");
+    std::snprintf(s, sizeof s, ", poll %d", poll);
+    put(s);
+    if (poll >= 0 && poll < 32) std::snprintf(s, sizeof s, " (%us)", 1u << poll), put(s);
+    else if (poll < 0 && poll > -32) std::snprintf(s, sizeof s, " (1/%us)", 1u << -poll), put(s);
+    if (!b.has(3, 1)) return cut("ntp");
+    std::snprintf(s, sizeof s, ", precision %d", precision);
+    put(s);
+    if (!b.has(4, 4)) return cut("ntp");
+    put("\n\tRoot Delay: " + short_fixed(b, 4));
+    if (!b.has(8, 4)) return cut("ntp");
+    put(", Root dispersion: " + short_fixed(b, 8));
+    if (!b.has(12, 4)) return cut("ntp");
+    put(", Reference-ID: ");
     if (stratum == 0) {
         put("(unspec)");
     } else if (stratum == 1) {
-        std::string id;
-        for (std::size_t i = 12; i < 16 && b.u8(i); ++i) id += char(b.u8(i));
+        std::string id;  // four characters, NULs and all (tcpdump's nd_printn)
+        for (std::size_t i = 12; i < 16; ++i) print_char(id, b.u8(i));
         put(id);
+    } else if (stratum == 62 || stratum == 63) {  // ntpd's INFO_QUERY and INFO_REPLY
+        // tcpdump prints no timestamps after these.
+        return put(ipv4_text(b, 12) + (stratum == 62 ? " INFO_QUERY" : " INFO_REPLY"));
     } else {
         put(hex(b.be32(12), 8));
     }
-    put("\n\t  Reference Timestamp:  " + ntp_time(b, 16) + "\n\t  Originator Timestamp: " + ntp_time(b, 24) +
-        "\n\t  Receive Timestamp:    " + ntp_time(b, 32) + "\n\t  Transmit Timestamp:   " + ntp_time(b, 40) +
-        "\n\t    Originator - Receive Timestamp:  " + ntp_delta(b, 24, 32) +
+    static const char* const stamps[] = {"\n\t  Reference Timestamp:  ", "\n\t  Originator Timestamp: ",
+                                         "\n\t  Receive Timestamp:    ", "\n\t  Transmit Timestamp:   "};
+    for (std::size_t i = 0; i < 4; ++i) {
+        if (!b.has(16 + 8 * i, 8)) return cut("ntp");
+        put(stamps[i] + ntp_time(b, 16 + 8 * i));
+    }
+    put("\n\t    Originator - Receive Timestamp:  " + ntp_delta(b, 24, 32) +
         "\n\t    Originator - Transmit Timestamp: " + ntp_delta(b, 24, 40));
     auto word = [&](std::size_t at) { return hex(b.be32(at), 8).substr(2); };
-    if (length == 52 && b.has(48, 4)) {
+    if (length == 52 || length == 68 || length == 72) {
+        // A key id, and a 128- or 160-bit digest.
+        if (!b.has(48, 4)) return cut("ntp");
         put("\n\tKey id: " + std::to_string(b.be32(48)));
-    } else if ((length == 68 || length == 72) && b.has(48, length - 48)) {
-        put("\n\tKey id: " + std::to_string(b.be32(48)) + "\n\tAuthentication: ");
+        if (length == 52) return;
+        if (!b.has(52, length - 52)) return cut("ntp");
+        put("\n\tAuthentication: ");
         for (std::size_t at = 52; at < length; at += 4) put(word(at));
     } else if (length > 48) {
         put("\n\t(" + std::to_string(length - 48) + " more bytes after the header)");

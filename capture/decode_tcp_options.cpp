@@ -166,22 +166,30 @@ void fast_open(Bytes o, std::size_t at, std::size_t len, std::string& s) {
 
 // `o` is the options area as captured, `size` as the header states it;
 // SACK edges are printed less `sack_base`, as the acknowledgement is.
-std::string tcp_options(Bytes o, std::size_t size, std::uint8_t flags, std::uint32_t sack_base, bool* cut,
-                        bool* bad_option) {
+std::string tcp_options(Bytes o, std::size_t size, std::uint8_t flags, std::uint32_t sack_base,
+                        bool segment_captured, TcpOptionsEnd* end) {
     std::string s;
     std::size_t at = 0, left = size;
     char separator = 0;
     auto bad = [&] {
-        *bad_option = true;
+        end->bad = true;
         return s + "[bad opt]" + (separator ? "]" : "");
+    };
+    // print-tcp.c's trunc: past the capture, " [|tcp]" and, once an option
+    // has been printed, a ">" for the unclosed list.
+    auto cut_here = [&] {
+        end->cut = true;
+        return s + " [|tcp]" + (separator ? ">" : "");
     };
     while (left > 0) {
         if (separator) s += separator;
-        if (!o.has(at, 1)) return *cut = true, s;
+        // The kind and length bytes are read where tcpdump's GET macros end
+        // the packet at once, without the ">".
+        if (!o.has(at, 1)) return end->cut = end->whole_dump = true, s + " [|tcp]";
         std::uint8_t kind = o.u8(at++);
         std::size_t len = 1;
         if (kind > 1) {
-            if (!o.has(at, 1)) return *cut = true, s;
+            if (!o.has(at, 1)) return end->cut = end->whole_dump = true, s + " [|tcp]";
             len = o.u8(at++);
             if (len < 2 || len > left) return bad();
             --left, --len;
@@ -201,12 +209,12 @@ std::string tcp_options(Bytes o, std::size_t size, std::uint8_t flags, std::uint
         switch (kind) {
         case 2:
             data = 2;
-            if (!need(data)) return short_capture ? (*cut = true, s) : bad();
+            if (!need(data)) return short_capture ? cut_here() : bad();
             s += " " + std::to_string(o.be16(at));
             break;
         case 3:
             data = 1;
-            if (!need(data)) return short_capture ? (*cut = true, s) : bad();
+            if (!need(data)) return short_capture ? cut_here() : bad();
             s += " " + std::to_string(o.u8(at));
             break;
         case 5:
@@ -216,68 +224,94 @@ std::string tcp_options(Bytes o, std::size_t size, std::uint8_t flags, std::uint
             } else {
                 s += " " + std::to_string(data / 8) + " ";
                 for (std::size_t i = 0; i < data; i += 8) {
-                    if (!need(i + 8)) return short_capture ? (*cut = true, s) : bad();
+                    if (!need(i + 8)) return short_capture ? cut_here() : bad();
                     s += "{" + std::to_string(std::uint32_t(o.be32(at + i) - sack_base)) + ":" +
                          std::to_string(std::uint32_t(o.be32(at + i + 4) - sack_base)) + "}";
                 }
             }
             break;
+        case 6:  // RFC 1072's echo and echo reply
+        case 7:
         case 11:
         case 12:
         case 13:
             data = 4;
-            if (!need(data)) return short_capture ? (*cut = true, s) : bad();
+            if (!need(data)) return short_capture ? cut_here() : bad();
             s += " " + std::to_string(o.be32(at));
             break;
         case 8:
             data = 8;
-            if (!need(data)) return short_capture ? (*cut = true, s) : bad();
+            if (!need(data)) return short_capture ? cut_here() : bad();
             s += " val " + std::to_string(o.be32(at)) + " ecr " + std::to_string(o.be32(at + 4));
             break;
         case 19:
             data = 16;
-            if (!need(data)) return short_capture ? (*cut = true, s) : bad();
-            s += " can't check - ";
+            if (!need(data)) return short_capture ? cut_here() : bad();
+            // tcpdump (with libcrypto) would verify the signature but has no
+            // -M secret; it first says when the segment is not all captured.
+            s += segment_captured ? " shared secret not supplied with -M, can't check - "
+                                  : " snaplen too short, can't check - ";
             for (std::size_t i = 0; i < 16; ++i) s += hex(o.u8(at + i), 2).substr(2);
             break;
         case 20:
             data = 2;
-            if (!need(data)) return short_capture ? (*cut = true, s) : bad();
+            if (!need(data)) return short_capture ? cut_here() : bad();
             s += " cap " + hex(o.u8(at), 2).substr(2) + " id " + std::to_string(o.u8(at + 1));
             break;
         case 28: {
             data = 2;
-            if (!need(data)) return short_capture ? (*cut = true, s) : bad();
+            if (!need(data)) return short_capture ? cut_here() : bad();
             unsigned v = o.be16(at);
             s += " " + hex(v, 1) + " " + std::to_string(v & 1 ? (v >> 1) * 60 : v >> 1);
             break;
         }
         case 30: {
             data = len - 1;
-            if (!need(data)) return short_capture ? (*cut = true, s) : bad();
-            if (!mptcp(Bytes(o.data() + at - 2, data + 2), data + 2, flags, s)) return short_capture ? (*cut = true, s) : bad();
+            if (!need(data)) return short_capture ? cut_here() : bad();
+            if (!mptcp(Bytes(o.data() + at - 2, data + 2), data + 2, flags, s)) return short_capture ? cut_here() : bad();
             break;
         }
         case 34:
             data = len - 1;
-            if (!need(data)) return short_capture ? (*cut = true, s) : bad();
+            if (!need(data)) return short_capture ? cut_here() : bad();
             s += " ";
             fast_open(o, at, data, s);
             break;
         case 254: {
             data = len - 1;
-            if (!need(data) || data < 2) return short_capture ? (*cut = true, s) : bad();
+            if (!need(data) || data < 2) return short_capture ? cut_here() : bad();
             std::uint16_t magic = o.be16(at);
             s += "-";
             if (magic == 0xf989) s += "tfo", fast_open(o, at + 2, data - 2, s);
             else s += hex(magic, 4).substr(2);
             break;
         }
+        case 0:
+        case 1:
+        case 4:
+            break;
+        case 29:
+            // RFC 5925: key id, next key id and the MAC.
+            data = len - 1;
+            if (data < 2) {
+                s += " (invalid)";
+                break;
+            }
+            if (!need(1)) return short_capture ? cut_here() : bad();
+            s += " keyid " + std::to_string(o.u8(at));
+            if (!need(2)) return short_capture ? cut_here() : bad();
+            s += " rnextkeyid " + std::to_string(o.u8(at + 1));
+            if (data > 2) s += " mac 0x";
+            for (std::size_t i = 2; i < data; ++i) {
+                if (!need(i + 1)) return short_capture ? cut_here() : bad();
+                s += hex(o.u8(at + i), 2).substr(2);
+            }
+            break;
         default:
             data = kind > 1 ? len - 1 : 0;
             if (data) s += " 0x";
             for (std::size_t i = 0; i < data; ++i) {
-                if (!need(i + 1)) return short_capture ? (*cut = true, s) : bad();
+                if (!need(i + 1)) return short_capture ? cut_here() : bad();
                 s += hex(o.u8(at + i), 2).substr(2);
             }
             break;

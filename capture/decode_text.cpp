@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include <cctype>
+#include <cstdio>
 
 namespace fcap::capture::detail {
 
@@ -88,7 +89,9 @@ void Decoder::text_protocol(Bytes b, std::uint32_t length, const char* name, con
                 std::isdigit((unsigned char)second[1]) && std::isdigit((unsigned char)second[2]))
                 show = true;
         }
-        if (cut_short) return put(name), cut(layer);
+        // A token the capture cuts is no request (fetch_token gives up
+        // quietly): the name alone.
+        (void)cut_short;
     }
     put(name);
     if (!show) return;
@@ -128,6 +131,25 @@ void Decoder::ssh(Bytes b, std::uint32_t length) {
         }
         return put(": SSH: " + s);
     }
+}
+
+// tcpdump's print_unknown_data: hex_print's lines (16 bytes, no text
+// column) of what was captured of `length` bytes from `at`.
+std::string hex_lines(Bytes b, std::size_t at, std::size_t length, const char* prefix) {
+    if (at > b.size()) return "";
+    if (length > b.size() - at) length = b.size() - at;
+    std::string s;
+    char buf[32];
+    for (std::size_t i = 0; i < length; ++i) {
+        if (i % 16 == 0) {
+            std::snprintf(buf, sizeof buf, "%s0x%04zx: ", prefix, i);
+            s += buf;
+        }
+        s += i % 2 == 0 ? " " : "";
+        std::snprintf(buf, sizeof buf, "%02x", b.u8(at + i));
+        s += buf;
+    }
+    return s;
 }
 
 }  // namespace fcap::capture::detail

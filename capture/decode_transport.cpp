@@ -110,16 +110,21 @@ void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     put(at(ends.src, b.be16(0)) + " > " + at(ends.dst, b.be16(2)) + ": ");
     if (!b.has(0, 20)) return truncated("tcp");
     std::uint32_t header = (b.u8(12) >> 4) * 4u;
-    if (header < 20 || header > length)
-        return put("tcp " + std::to_string(length) + " [bad hdr length " + std::to_string(header) + "]");
+    // tcpdump's forms for a data offset that does not fit, the payload's
+    // length wrapping as an unsigned one.
+    std::string too_long = " [bad hdr length " + std::to_string(header) + " - too long, > " + std::to_string(length) + "]";
+    if (header < 20)
+        return put(" tcp " + std::to_string(std::uint32_t(length - header)) + " [bad hdr length " +
+                   std::to_string(header) + " - too short, < 20]");
     std::uint32_t payload = length - header;
-    if (options_.quiet) return put("tcp " + std::to_string(payload));
+    if (options_.quiet) return put("tcp " + std::to_string(payload) + (header > length ? too_long : ""));
     std::uint8_t flags = b.u8(13);
+    if (header > length) return put(tcp_flags(flags) + too_long);
     std::uint32_t seq = b.be32(4), ack = b.be32(8), sack_base = 0;
     if (options_.conversations && (flags & tcp_ack)) sack_base = relative_numbers(b, ends, seq, ack, flags & tcp_syn);
     std::string s = tcp_flags(flags);
     // -v: the checksum and its verdict when the whole segment is there.
-    if (options_.verbose > 0 && !ends.fragment && b.has(0, length)) {
+    if (options_.verbose > 0 && options_.verify_checksums && !ends.fragment && b.has(0, length)) {
         std::uint16_t computed = transport_checksum(b, length, ends, 6);
         s += ", cksum " + hex(b.be16(16), 4) +
              (computed == 0 ? " (correct)" : " (incorrect -> " + hex(checksum_should_be(b.be16(16), computed), 4) + ")");
@@ -132,15 +137,20 @@ void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     s += ", win " + std::to_string(b.be16(14));
     if (flags & tcp_urg) s += ", urg " + std::to_string(b.be16(18));
     if (header > 20) {
-        bool cut_short = false, bad_option = false;
+        TcpOptionsEnd end;
         s += ", options [" +
-             tcp_options(b.from(20).first(header - 20), header - 20, flags, sack_base, &cut_short, &bad_option);
-        if (cut_short) return put(s), truncated("tcp");
-        if (bad_option) return put(s);
+             // Not clipped to the option area: tcpdump reads a last option's
+             // length byte from past it (then calls the option bad).
+             tcp_options(b.from(20), header - 20, flags, sack_base, b.has(0, length), &end);
+        if (end.whole_dump) return put(s), mark_whole_dump();
+        if (end.cut || end.bad) return put(s);
     }
     put(s + ", length " + std::to_string(payload));
-    if (!b.has(0, header)) return truncated("tcp");
     if (payload == 0) return;
+    if (!b.has(0, header)) {
+        put(" [remaining caplen(" + std::to_string(b.size()) + ") < header length(" + std::to_string(header) + ")]");
+        return truncated("tcp");
+    }
     Bytes data = b.from(header);
     if ((flags & tcp_rst) && options_.verbose > 0) {
         // RFC 1122's diagnostic text in a reset, at most 30 bytes of it.
@@ -162,11 +172,15 @@ void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
 // The applications tcpdump names by port, after the segment's length.
 void Decoder::tcp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length) {
     auto either = [&](std::uint16_t port) { return sport == port || dport == port; };
-    if (either(21)) return put(": "), text_protocol(b, length, "FTP", "ftp", false);
-    if (either(22)) return ssh(b, length);
+    // print-tcp.c's order: a segment between ports 53 and 80 is HTTP, and
+    // telnet comes first (its option negotiation is not decoded yet; other
+    // bytes tcpdump does not print).
+    if (either(23)) return;
     if (either(25)) return put(": "), text_protocol(b, length, "SMTP", "smtp", false);
-    if (either(53)) return dns(b, length, true, false);
+    if (either(22)) return ssh(b, length);
+    if (either(21)) return put(": "), text_protocol(b, length, "FTP", "ftp", false);
     if (either(80) || either(8080)) return put(": "), text_protocol(b, length, "HTTP", "http", true);
+    if (either(53)) return dns(b, length, true, false);
 }
 
 // tcpdump's rule (print-tcp.c): with ACK set, the first packet of a
@@ -218,7 +232,7 @@ void Decoder::udp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     if (!b.has(0, 8)) return truncated("udp");
     // -v: the checksum's verdict when the datagram is all there (IPv4's
     // only from -vv, where it is optional).
-    if (options_.verbose > (ends.v6 ? 0 : 1) && !ends.fragment) {
+    if (options_.verbose > (ends.v6 ? 0 : 1) && options_.verify_checksums && !ends.fragment) {
         std::uint16_t field = b.be16(6);
         if (!ends.v6 && field == 0) {
             put("[no cksum] ");
@@ -228,7 +242,9 @@ void Decoder::udp(Bytes b, std::uint32_t length, const Endpoints& ends) {
             else put("[bad udp cksum " + hex(field, 4) + " -> " + hex(checksum_should_be(field, computed), 4) + "!] ");
         }
     }
-    Bytes payload = b.from(8).first(length);
+    // The printers read up to the IP datagram's end, as tcpdump's snapend
+    // lets them, even past a UDP length that says less.
+    Bytes payload = b.from(8);
     if (!options_.quiet && udp_payload(b.be16(0), b.be16(2), payload, length)) return;
     if (ulen > length && !ends.fragment)
         put("UDP, bad length " + std::to_string(ulen) + " > " + std::to_string(length));

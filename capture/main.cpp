@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
     app.add_flag("--immediate-mode", o.immediate, "hand each packet over at once (1 ms, not 10 ms, in the kernel)");
     app.add_option("-Z,--relinquish-privileges", o.user, "once capturing, become USER with no capabilities (default: stay)")
         ->type_name("USER");
+    app.add_flag("-K,--dont-verify-checksums", o.dont_verify_checksums, "with -v: no IPv4, TCP or UDP checksum verdicts");
     app.add_option("--engine", engine, "kernel filter: cbpf (SO_ATTACH_FILTER, default) or ebpf (SO_ATTACH_BPF with counters)")
         ->check(CLI::IsMember({"cbpf", "ebpf"}));
     app.add_option("--stats-every", o.stats_every, "print the capture rate on standard error every SECONDS")

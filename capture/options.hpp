@@ -55,6 +55,7 @@ struct Options {
     bool quiet = false;     // -q
     bool absolute_tcp = false;  // -S: TCP sequence numbers as they are
     int verbose = 0;        // -v
+    bool dont_verify_checksums = false;  // -K
     TimeFormat time = TimeFormat::time_of_day;
     bool packet_buffered = false;  // -U: flush the file after every packet
     bool line_buffered = false;    // -l

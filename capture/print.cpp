@@ -80,6 +80,7 @@ Printer::Printer(std::FILE* out, int dlt, const Options& options) : out_(out), d
     decode_.port_names = options.numeric == 0;
     decode_.quiet = options.quiet;
     decode_.verbose = options.verbose;
+    decode_.verify_checksums = !options.dont_verify_checksums;
     decode_.suppress_default_print = options.hex > 0 || options.hex_ascii > 0 || options.ascii;
     if (!options.absolute_tcp) decode_.conversations = &conversations_;
 }
