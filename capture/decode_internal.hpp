@@ -79,14 +79,17 @@ public:
     void llc(Bytes b, std::uint32_t length);
     bool snap(Bytes b, std::uint32_t length);
     void stp(Bytes b, std::uint32_t length);
+    bool osi(Bytes b, std::uint32_t length);  // false: not IS-IS
     // decode_ether_protocols.cpp
     void tipc(Bytes b, std::uint32_t length);
     void aoe(Bytes b, std::uint32_t length);
     void slow_protocols(Bytes b, std::uint32_t length);
     void lldp(Bytes b, std::uint32_t length);
     void ethernet_loopback(Bytes b, std::uint32_t length);
+    void ptp(Bytes b, std::uint32_t length);  // decode_ptp.cpp
     // decode_tunnel.cpp: GRE (IP protocol 47), VXLAN and Geneve (UDP);
     // the frame they carry is printed as tcpdump prints it.
+    // tunnel_payload takes the UDP ports of these and of PTP.
     void gre(Bytes b, std::uint32_t length);
     bool tunnel_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length);
     void vxlan(Bytes b, std::uint32_t length);

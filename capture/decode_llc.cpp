@@ -116,6 +116,7 @@ void Decoder::llc(Bytes b, std::uint32_t length) {
     if (dsap == 0xaa && ssap == 0xaa && ui && snap(payload, rest)) return;
     if (dsap == 0x42 && ssap == 0x42 && ui) return stp(payload, rest);
     if (dsap == 0x06 && ssap == 0x06 && ui) return ipv4(payload, rest);
+    if (dsap == 0xfe && ssap == 0xfe && ui && osi(payload, rest)) return;
     if (!options_.link_header) {
         auto sap = [](std::uint8_t v, const char* side) {
             const char* n = sap_name(v);
@@ -223,6 +224,70 @@ void Decoder::stp(Bytes b, std::uint32_t length) {
     if (type == 2) {
         static const char* const roles[] = {"Unknown", "Alternate", "Root", "Designated"};
         put(std::string(", port-role ") + roles[(flags >> 2) & 3]);
+    }
+}
+
+}  // namespace fcap::capture::detail
+
+namespace fcap::capture::detail {
+
+namespace {
+
+// An IS-IS system ID (6 bytes), with a pseudonode byte and an LSP number
+// when `extra` says so.
+std::string system_id(Bytes b, std::size_t at, int extra) {
+    char s[32];
+    std::snprintf(s, sizeof s, "%02x%02x.%02x%02x.%02x%02x", b.u8(at), b.u8(at + 1), b.u8(at + 2), b.u8(at + 3),
+                  b.u8(at + 4), b.u8(at + 5));
+    std::string text = s;
+    if (extra >= 1) std::snprintf(s, sizeof s, ".%02x", b.u8(at + 6)), text += s;
+    if (extra >= 2) std::snprintf(s, sizeof s, "-%02x", b.u8(at + 7)), text += s;
+    return text;
+}
+
+}  // namespace
+
+// ISO network layer protocols behind the OSI SAP (or GRE's 0x00fe): IS-IS
+// (ISO 10589) gets tcpdump's one-line summary; the rest is dumped.
+bool Decoder::osi(Bytes b, std::uint32_t length) {
+    if (!b.has(0, 1) || b.u8(0) != 0x83) return false;
+    if (options_.link_header) put("OSI NLPID IS-IS (0x83): ");
+    else put("IS-IS, ");
+    if (!b.has(0, 8)) return cut("isis"), true;
+    unsigned type = b.u8(4) & 0x1f;
+    const char* name = nullptr;
+    switch (type) {
+    case 15: name = "L1 Lan IIH"; break;
+    case 16: name = "L2 Lan IIH"; break;
+    case 17: name = "p2p IIH"; break;
+    case 18: name = "L1 LSP"; break;
+    case 20: name = "L2 LSP"; break;
+    case 24: name = "L1 CSNP"; break;
+    case 25: name = "L2 CSNP"; break;
+    case 26: name = "L1 PSNP"; break;
+    case 27: name = "L2 PSNP"; break;
+    default: return put("unknown PDU type " + u(type) + ", length " + u(length)), true;
+    }
+    put(name);
+    std::string len = ", length " + u(length);
+    switch (type) {
+    case 15: case 16:
+        if (!b.has(8, 19)) return cut("isis"), true;
+        return put(", src-id " + system_id(b, 9, 0) + ", lan-id " + system_id(b, 20, 1) + ", prio " +
+                   u(b.u8(19) & 0x7f) + len),
+               true;
+    case 17:
+        if (!b.has(8, 7)) return cut("isis"), true;
+        return put(", src-id " + system_id(b, 9, 0) + len), true;
+    case 18: case 20: {
+        if (!b.has(8, 19)) return cut("isis"), true;
+        char rest[48];
+        std::snprintf(rest, sizeof rest, ", seq 0x%08x, lifetime %5us", b.be32(20), unsigned(b.be16(10)));
+        return put(", lsp-id " + system_id(b, 12, 2) + rest + len), true;
+    }
+    default:  // CSNP, PSNP
+        if (!b.has(8, 9)) return cut("isis"), true;
+        return put(", src-id " + system_id(b, 10, 1) + len), true;
     }
 }
 

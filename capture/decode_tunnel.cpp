@@ -98,8 +98,12 @@ void Decoder::gre(Bytes b, std::uint32_t length) {
     case 0x86dd: return ipv6(payload, rest);
     case 0x8847: return mpls(payload, rest);
     case 0x6558: return inner_ethernet(payload, rest);
-    default: return put("gre-proto-" + protocol_hex(proto));
+    case 0x00fe:
+        if (osi(payload, rest)) return;
+        break;
+    default: break;
     }
+    put("gre-proto-" + protocol_hex(proto));
 }
 
 // The UDP ports tcpdump gives tunnels; false when none applies.
@@ -108,6 +112,7 @@ bool Decoder::tunnel_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, 
     if (either(4789)) return vxlan(b, length), true;
     if (either(6081)) return geneve(b, length), true;
     if (either(8472)) return otv(b, length), true;
+    if (either(319) || either(320)) return ptp(b, length), true;  // decode_ptp.cpp
     return false;
 }
 
