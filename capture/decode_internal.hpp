@@ -80,6 +80,7 @@ public:
     bool snap(Bytes b, std::uint32_t length);
     void stp(Bytes b, std::uint32_t length);
     bool osi(Bytes b, std::uint32_t length);  // false: not IS-IS
+    void ipx(Bytes b, std::uint32_t length);
     // decode_ether_protocols.cpp
     void tipc(Bytes b, std::uint32_t length);
     void aoe(Bytes b, std::uint32_t length);

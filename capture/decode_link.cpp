@@ -240,14 +240,20 @@ void Decoder::mpls(Bytes b, std::uint32_t length) {
         put(" (label " + std::to_string(entry >> 12) + ", tc " + std::to_string((entry >> 9) & 7) +
             (bottom ? ", [S]" : "") + ", ttl " + std::to_string(entry & 0xff) + ")");
         if (!bottom) continue;
-        // No protocol field: guess from the first nibble, as tcpdump does.
+        // No protocol field: the explicit null labels say IPv4 (0) or IPv6
+        // (2); otherwise tcpdump guesses from the first byte and dumps
+        // what it cannot place.
         Bytes payload = b.from(at + 4);
+        std::uint32_t rest = length > at + 4 ? length - std::uint32_t(at + 4) : 0;
+        std::uint32_t label = entry >> 12;
+        if (label == 0) return put(" "), ipv4(payload, rest);
+        if (label == 2) return put(" "), ipv6(payload, rest);
         if (!payload.has(0, 1)) return cut("mpls");
-        switch (payload.u8(0) >> 4) {
-        case 4: put(" "); return ipv4(payload, length > at + 4 ? length - std::uint32_t(at + 4) : 0);
-        case 6: put(" "); return ipv6(payload, length > at + 4 ? length - std::uint32_t(at + 4) : 0);
-        default: return put(", unknown payload");
-        }
+        std::uint8_t first = payload.u8(0);
+        if (first >= 0x45 && first <= 0x4f) return put(" "), ipv4(payload, rest);
+        if (first >= 0x60 && first <= 0x6f) return put(" "), ipv6(payload, rest);
+        if (!options_.suppress_default_print) raw_dump(payload);
+        return;
     }
 }
 

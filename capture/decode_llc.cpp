@@ -100,6 +100,10 @@ void Decoder::llc(Bytes b, std::uint32_t length) {
         control = std::uint16_t(b.u8(2) | b.u8(3) << 8);  // I and S frames: little-endian
     }
     std::size_t header = unnumbered ? 3 : 4;
+    if (dsap_field == 0xff && ssap_field == 0xff) {  // Novell's raw 802.3: IPX with no LLC header
+        if (options_.link_header) put("IPX 802.3: ");
+        return ipx(b, length);
+    }
     std::uint8_t dsap = dsap_field & 0xfe, ssap = ssap_field & 0xfe;
     if (options_.link_header) {
         auto sap = [](std::uint8_t v) { const char* n = sap_name(v); return std::string(n ? n : "Unknown"); };
@@ -116,6 +120,10 @@ void Decoder::llc(Bytes b, std::uint32_t length) {
     if (dsap == 0xaa && ssap == 0xaa && ui && snap(payload, rest)) return;
     if (dsap == 0x42 && ssap == 0x42 && ui) return stp(payload, rest);
     if (dsap == 0x06 && ssap == 0x06 && ui) return ipv4(payload, rest);
+    if (dsap == 0xe0 && ssap == 0xe0 && ui) {
+        if (options_.link_header) put("IPX 802.2: ");
+        return ipx(payload, rest);
+    }
     if (dsap == 0xfe && ssap == 0xfe && ui && osi(payload, rest)) return;
     if (!options_.link_header) {
         auto sap = [](std::uint8_t v, const char* side) {
@@ -139,8 +147,9 @@ void Decoder::llc(Bytes b, std::uint32_t length) {
         const char* flags = command_flags(response, control & 0x100);
         if ((control & 3) == 1) {
             static const char* const kinds[] = {"Receiver Ready", "Receiver not Ready", "Reject", "Unknown"};
-            put(std::string("Supervisory, ") + kinds[(control >> 2) & 3] + ", rcv seq " + u(control >> 9) +
-                ", Flags [" + flags + "], length " + u(length));
+            // A supervisory frame carries no data: tcpdump dumps nothing.
+            return put(std::string("Supervisory, ") + kinds[(control >> 2) & 3] + ", rcv seq " +
+                       u(control >> 9) + ", Flags [" + flags + "], length " + u(length));
         } else {
             put("Information, send seq " + u((control >> 1) & 0x7f) + ", rcv seq " + u(control >> 9) + ", Flags [" +
                 flags + "], length " + u(length));
@@ -197,7 +206,7 @@ void Decoder::stp(Bytes b, std::uint32_t length) {
     put(std::string("STP ") + (vname ? vname : "Unknown STP protocol (" + hex(version, 2) + ")"));
     const char* tname = type == 0 ? "Config" : type == 2 ? "Rapid STP" : type == 0x80 ? "Topology Change" : nullptr;
     put(std::string(", ") + (tname ? tname : "Unknown BPDU Type (" + hex(type, 2) + ")"));
-    if (type == 0x80) return put(", length " + u(length));
+    if (type == 0x80) return;
     if (type != 0 && type != 2) return;
     std::size_t need = type == 0 ? 35 : version >= 3 ? 102 : 36;
     if (length < need) return put(" (invalid)");
@@ -246,6 +255,29 @@ std::string system_id(Bytes b, std::size_t at, int extra) {
 }
 
 }  // namespace
+
+// Novell IPX: the addresses, and the socket's name or number.
+void Decoder::ipx(Bytes b, std::uint32_t length) {
+    if (!options_.link_header) put("IPX ");
+    if (!b.has(0, 30)) return cut("ipx");
+    auto address = [&](std::size_t at) {
+        char s[16];
+        std::snprintf(s, sizeof s, "%08x.", b.be32(at));
+        char port[8];
+        std::snprintf(port, sizeof port, ".%04x", b.be16(at + 10));
+        return s + mac_text(b, at + 4) + port;
+    };
+    put(address(18) + " > " + address(6) + ": ");
+    std::uint16_t size = b.be16(2);
+    if (size < 30) return put("[length " + u(size) + " < 30] (invalid)");
+    std::uint16_t socket = b.be16(16);
+    std::uint32_t rest = size - 30u;
+    char other[16];
+    std::snprintf(other, sizeof other, "ipx-#%x", socket);
+    if (socket == 0x0455) return put("ipx-netbios " + u(rest));
+    put(std::string(other) + " " + u(rest));
+    (void)length;
+}
 
 // ISO network layer protocols behind the OSI SAP (or GRE's 0x00fe): IS-IS
 // (ISO 10589) gets tcpdump's one-line summary; the rest is dumped.

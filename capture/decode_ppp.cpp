@@ -109,7 +109,9 @@ void Decoder::pppoe(std::uint16_t type, Bytes b, std::uint32_t length) {
             std::string value = " ";
             unsigned shown = !options_.verbose && tag_size > 80 ? 80 : tag_size;
             if (text) {
+                value += '"';
                 for (unsigned i = 0; i < shown; ++i) value += char(payload.u8(at + 4 + i));
+                value += '"';
             } else {
                 value += "0x";
                 for (unsigned i = 0; i < shown; ++i) {
@@ -146,6 +148,11 @@ void Decoder::ppp(Bytes b, std::uint32_t length) {
     }
     Bytes payload = b.from(at);
     std::uint32_t rest = length > at ? length - std::uint32_t(at) : 0;
+    if (options_.link_header) {
+        const char* name = proto == 0x0021 ? "IP" : proto == 0x0057 ? "IPv6" : proto == 0x0281 ? "MPLS"
+                         : proto == 0xc023 ? "PAP" : proto == 0xc223 ? "CHAP" : control_protocol_name(proto);
+        put(std::string(name ? name : "unknown") + " (" + hex(proto, 4) + "), length " + u(length) + ": ");
+    }
     switch (proto) {
     case 0x0021: return ipv4(payload, rest);
     case 0x0057: return ipv6(payload, rest);
