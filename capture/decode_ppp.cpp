@@ -68,7 +68,7 @@ const char* control_code_name(std::uint8_t code) {
 
 void Decoder::pppoe(std::uint16_t type, Bytes b, std::uint32_t length) {
     (void)type;
-    if (!b.has(0, 6)) return put("PPPoE"), cut("pppoe");
+    if (!b.has(0, 6)) return cut("pppoe");  // tcpdump names nothing first
     std::uint8_t version = b.u8(0) >> 4, kind = b.u8(0) & 0xf, code = b.u8(1);
     std::uint16_t session = b.be16(2), size = b.be16(4);
     if (version != 1) put(" [ver " + u(version) + "]");
@@ -154,7 +154,15 @@ void Decoder::ppp(Bytes b, std::uint32_t length) {
         put(std::string(name ? name : "unknown") + " (" + hex(proto, 4) + "), length " + u(length) + ": ");
     }
     switch (proto) {
-    case 0x0021: return ipv4(payload, rest);
+    case 0x0021: {
+        // tcpdump's IP printer ends a cut header without giving up on the
+        // packet, so -x starts past the link header; decode_ip.cpp's cut()
+        // would dump the whole frame.  (Left to that file on Ethernet.)
+        bool whole = whole_dump_;
+        ipv4(payload, rest);
+        if (out_.ends_with("[|ip]")) whole_dump_ = whole;
+        return;
+    }
     case 0x0057: return ipv6(payload, rest);
     case 0x0281: return mpls(payload, rest);
     default: break;

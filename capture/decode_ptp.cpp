@@ -46,7 +46,7 @@ const char* control_name(unsigned c) {
 
 void Decoder::ptp(Bytes b, std::uint32_t length) {
     put("PTP");
-    if (length < 34) return put(" (invalid)");
+    if (length < 34) return put(" [length " + u(length) + " < 34] (invalid)");
     if (!b.has(0, 2)) return cut("ptp");
     unsigned version = b.u8(1);
     put("v" + u(version));

@@ -24,7 +24,11 @@ std::string protocol_hex(std::uint16_t p) {
 void Decoder::inner_ethernet(Bytes b, std::uint32_t length) {
     std::size_t outer = link_length_;
     std::string addresses = macsec_addresses_;
+    bool whole = whole_dump_;
     ethernet(b, length);
+    // A cut inner header ends tcpdump's line without giving up on the
+    // packet: -x still starts past the outer link header.
+    if (out_.ends_with("[|ether]")) whole_dump_ = whole;
     link_length_ = outer;
     macsec_addresses_ = addresses;
 }
@@ -118,7 +122,7 @@ bool Decoder::tunnel_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, 
 
 void Decoder::vxlan(Bytes b, std::uint32_t length) {
     put("VXLAN");
-    if (length < 8) return put(" (invalid)");
+    if (length < 8) return put(" [length " + u(length) + " < 8] (invalid)");
     if (!b.has(0, 8)) return cut("vxlan");
     std::uint8_t flags = b.u8(0);
     put(std::string(", flags [") + (flags & 0x08 ? "I" : ".") + "] (" + hex(flags, 2) + "), vni " +
@@ -130,7 +134,7 @@ void Decoder::vxlan(Bytes b, std::uint32_t length) {
 // header with an overlay number.
 void Decoder::otv(Bytes b, std::uint32_t length) {
     put("OTV");
-    if (length < 8) return put(" (invalid)");
+    if (length < 8) return put(" [length " + u(length) + " < 8] (invalid)");
     if (!b.has(0, 8)) return cut("otv");
     std::uint8_t flags = b.u8(0);
     put(std::string(", flags [") + (flags & 0x08 ? "I" : ".") + "] (" + hex(flags, 2) + "), overlay " +
@@ -140,8 +144,10 @@ void Decoder::otv(Bytes b, std::uint32_t length) {
 
 void Decoder::geneve(Bytes b, std::uint32_t length) {
     put("Geneve");
-    if (length < 8) return put(" (invalid)");
-    if (!b.has(0, 8)) return cut("geneve");
+    if (length < 8) return put(" [length " + u(length) + " < 8] (invalid)");
+    // tcpdump's Geneve printer checks its bounds itself: a cut header
+    // does not make -x start at the frame.
+    if (!b.has(0, 8)) return truncated("geneve");
     std::uint8_t first = b.u8(0);
     if (first >> 6) return put(" ERROR: unknown-version " + u(first >> 6));
     std::uint8_t flags = b.u8(1);
@@ -156,7 +162,7 @@ void Decoder::geneve(Bytes b, std::uint32_t length) {
     std::uint32_t options = (first & 0x3f) * 4u;
     length -= 8;
     if (length < options) return put(" truncated-geneve - " + u(options - length) + " bytes missing");
-    if (!b.has(8, options)) return cut("geneve");
+    if (!b.has(8, options)) return truncated("geneve");
     if (options) put(", options [" + u(options) + " bytes]");
     put(options_.verbose ? "\n\t" : ": ");
     Bytes payload = b.from(8 + options);
