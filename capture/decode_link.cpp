@@ -252,7 +252,7 @@ void Decoder::mpls(Bytes b, std::uint32_t length) {
         std::uint8_t first = payload.u8(0);
         if (first >= 0x45 && first <= 0x4f) return put(" "), ipv4(payload, rest);
         if (first >= 0x60 && first <= 0x6f) return put(" "), ipv6(payload, rest);
-        if (!options_.suppress_default_print) raw_dump(payload);
+        if (!options_.suppress_default_print && !options_.quiet) raw_dump(payload);  // -q: tcpdump too leaves it
         return;
     }
 }
