@@ -155,6 +155,32 @@ void Decoder::lldp(Bytes b, std::uint32_t length) {
     }
 }
 
+// IEEE 802.1X EAPOL: the packet type, version and body length (EAP's own
+// fields are -v detail tcpdump adds).
+void Decoder::eapol(Bytes b, std::uint32_t) {
+    if (!b.has(0, 4)) return cut("eap");
+    static const char* const types[] = {"EAP packet", "EAPOL start", "EAPOL logoff", "EAPOL key",
+                                        "Encapsulated ASF alert"};
+    std::uint8_t type = b.u8(1);
+    put(std::string(type < 5 ? types[type] : "unknown") + " (" + u(type) + ") v" + u(b.u8(0)) + ", len " +
+        u(b.be16(2)));
+}
+
+// Cisco's UniDirectional Link Detection (RFC 5171): version, opcode and
+// flags; its TLVs are -v detail.
+void Decoder::udld(Bytes b, std::uint32_t length) {
+    if (!b.has(0, 2)) return cut("udld");
+    static const char* const codes[] = {"Reserved", "Probe message", "Echo message", "Flush message"};
+    unsigned code = b.u8(0) & 0x1f;
+    std::uint8_t flags = b.u8(1);
+    std::string names;
+    if (flags & 1) names = "RT";
+    if (flags & 2) names += names.empty() ? "RSY" : ", RSY";
+    put("UDLDv" + u(b.u8(0) >> 5) + ", Code " + (code < 4 ? codes[code] : "Unknown") + " (" + u(code) +
+        "), Flags [" + (names.empty() ? std::string("none") : names) + "] (" + hex(flags, 2) + "), length " +
+        u(length));
+}
+
 // The Ethernet configuration testing protocol (Ethernet II spec, the
 // "Loopback" EtherType): a skip count in little-endian, then the function
 // the skip count points at.

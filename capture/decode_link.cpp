@@ -73,7 +73,7 @@ bool ethertype_known(std::uint16_t type) {
     switch (type) {
     case 0x0800: case 0x86dd: case 0x0806: case 0x8035: case 0x8100: case 0x88a8: case 0x9100: case 0x9200:
     case 0x8847: case 0x8848: case 0x88e5: case 0x88ca: case 0x88a2: case 0x8809: case 0x88cc:
-    case 0x8863: case 0x8864: case 0x9000: case 0x88f7: return true;
+    case 0x8863: case 0x8864: case 0x9000: case 0x88f7: case 0x888e: return true;
     default: return false;
     }
 }
@@ -199,6 +199,7 @@ void Decoder::ethertype_payload(std::uint16_t type, Bytes b, std::uint32_t wirel
     case 0x88cc: return lldp(b, wirelen);
     case 0x9000: return ethernet_loopback(b, wirelen);
     case 0x88f7: return ptp(b, wirelen);
+    case 0x888e: return eapol(b, wirelen);
     case 0x8863:
     case 0x8864: return pppoe(type, b, wirelen);
     default:
