@@ -162,8 +162,10 @@ void Decoder::eapol(Bytes b, std::uint32_t) {
     static const char* const types[] = {"EAP packet", "EAPOL start", "EAPOL logoff", "EAPOL key",
                                         "Encapsulated ASF alert"};
     std::uint8_t type = b.u8(1);
-    put(std::string(type < 5 ? types[type] : "unknown") + " (" + u(type) + ") v" + u(b.u8(0)) + ", len " +
-        u(b.be16(2)));
+    std::uint16_t size = b.be16(2);
+    put(std::string(type < 5 ? types[type] : "unknown") + " (" + u(type) + ") v" + u(b.u8(0)) + ", len " + u(size));
+    // -v reads the EAP header, within the stated length.
+    if (options_.verbose && type == 0 && (size < 4 || !b.has(4, 4))) truncated("eap");
 }
 
 // Cisco's UniDirectional Link Detection (RFC 5171): version, opcode and
