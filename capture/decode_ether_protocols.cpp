@@ -216,7 +216,7 @@ void Decoder::ethernet_loopback(Bytes b, std::uint32_t length) {
         if (length > at) put(", data (" + u(length - std::uint32_t(at)) + " octets)");
         return;
     }
-    put(", Unknown function " + u(function));
+    put(",  invalid (" + u(function) + ")");  // tcpdump: an unnamed function
 }
 
 }  // namespace fcap::capture::detail

@@ -52,6 +52,7 @@ const char* ethertype_name(std::uint16_t type) {
     case 0x6002: return "MOP RC";
     case 0x6007: return "SCA";
     case 0x9000: return "Loopback";
+    case 0x0600: return "NS";
     case 0x8808: return "MAC control";
     case 0x88f7: return "PTP";
     case 0x88e5: return "802.1AE MACsec";
@@ -73,7 +74,7 @@ bool ethertype_known(std::uint16_t type) {
     switch (type) {
     case 0x0800: case 0x86dd: case 0x0806: case 0x8035: case 0x8100: case 0x88a8: case 0x9100: case 0x9200:
     case 0x8847: case 0x8848: case 0x88e5: case 0x88ca: case 0x88a2: case 0x8809: case 0x88cc:
-    case 0x8863: case 0x8864: case 0x9000: case 0x88f7: case 0x888e: return true;
+    case 0x8863: case 0x8864: case 0x9000: case 0x88f7: case 0x888e: case 0x8137: return true;
     default: return false;
     }
 }
@@ -121,7 +122,7 @@ void Decoder::ethernet(Bytes b, std::uint32_t wirelen) {
     macsec_addresses_ = addresses;
     std::string length = ", length " + std::to_string(wirelen);
     Bytes payload = b.from(14);
-    if (type < 0x600) {  // an 802.3 length field: LLC follows
+    if (type <= 1500) {  // an 802.3 length field: LLC follows (tcpdump: 1501-1535 are unknown types)
         if (options_.link_header) put(addresses + ", 802.3, length " + std::to_string(type) + ": ");
         // A length field past the frame's end: tcpdump goes by the frame.
         std::uint32_t size = type < wirelen - 14 ? type : wirelen - 14;
@@ -200,6 +201,9 @@ void Decoder::ethertype_payload(std::uint16_t type, Bytes b, std::uint32_t wirel
     case 0x9000: return ethernet_loopback(b, wirelen);
     case 0x88f7: return ptp(b, wirelen);
     case 0x888e: return eapol(b, wirelen);
+    case 0x8137:  // Novell's Ethernet II framing
+        put("(NOV-ETHII) ");
+        return ipx(b, wirelen);
     case 0x8863:
     case 0x8864: return pppoe(type, b, wirelen);
     default:

@@ -179,8 +179,54 @@ void Decoder::ppp(Bytes b, std::uint32_t length) {
         std::uint8_t code = payload.u8(0);
         const char* what = proto == 0xc023 ? (code == 1 ? "Auth-Req" : code == 2 ? "Auth-ACK" : code == 3 ? "Auth-NACK" : "unknown")
                                            : (code == 1 ? "Challenge" : code == 2 ? "Response" : code == 3 ? "Success" : code == 4 ? "Failure" : "unknown");
-        return put(std::string(proto == 0xc023 ? "PAP" : "CHAP") + ", " + what + " (" + hex(code, 2) + "), id " +
-                   u(payload.u8(1)) + ", length " + u(length));
+        put(std::string(proto == 0xc023 ? "PAP" : "CHAP") + ", " + what + " (" + hex(code, 2) + "), id " +
+            u(payload.u8(1)));
+        if (!payload.has(0, 4)) return cut("ppp");
+        std::size_t end = payload.be16(2), at = 4;
+        auto text = [&](std::size_t from, std::size_t size) {
+            std::string s;
+            for (std::size_t i = 0; i < size; ++i) print_char(s, payload.u8(from + i));
+            return s;
+        };
+        if ((proto == 0xc023 && code == 1) || (proto == 0xc223 && (code == 1 || code == 2))) {
+            // PAP: peer and password; CHAP: value (in hex) and name.
+            if (!payload.has(at, 1)) return cut("ppp");
+            std::size_t size = payload.u8(at++);
+            if (!payload.has(at, size)) return cut("ppp");
+            std::string first;
+            if (proto == 0xc023) {
+                first = ", Peer " + text(at, size);
+            } else {
+                first = ", Value ";
+                for (std::size_t i = 0; i < size; ++i) {
+                    char h[4];
+                    std::snprintf(h, sizeof h, "%02x", payload.u8(at + i));
+                    first += h;
+                }
+            }
+            at += size;
+            if (proto == 0xc023) {
+                if (!payload.has(at, 1)) return put(first), cut("ppp");
+                std::size_t pass = payload.u8(at++);
+                if (!payload.has(at, pass)) return put(first), cut("ppp");
+                return put(first + ", Name " + text(at, pass));
+            }
+            std::size_t name = end > at ? end - at : 0;
+            if (!payload.has(at, name)) return put(first), cut("ppp");
+            return put(first + ", Name " + text(at, name));
+        }
+        if (proto == 0xc023 && (code == 2 || code == 3)) {
+            if (!payload.has(at, 1)) return cut("ppp");
+            std::size_t size = payload.u8(at++);
+            if (!payload.has(at, size)) return cut("ppp");
+            return put(", Msg " + text(at, size));
+        }
+        if (proto == 0xc223 && (code == 3 || code == 4)) {
+            std::size_t size = end > at ? end - at : 0;
+            if (!payload.has(at, size)) return cut("ppp");
+            return put(", Msg " + text(at, size));
+        }
+        return;
     }
     char unknown[40];
     std::snprintf(unknown, sizeof unknown, "unknown PPP protocol (0x%04x)", proto);

@@ -153,8 +153,8 @@ void Decoder::geneve(Bytes b, std::uint32_t length) {
     std::uint8_t flags = b.u8(1);
     std::uint16_t proto = b.be16(2);
     std::string names = std::string(flags & 0x80 ? "O" : "") + (flags & 0x40 ? "C" : "");
-    put(", Flags [" + (names.empty() ? std::string("none") : names) + "], vni " + protocol_hex(b.be32(4) >> 8));
-    if (b.u8(7)) put(", rsvd " + protocol_hex(b.u8(7)));
+    put(", Flags [" + (names.empty() ? std::string("none") : names) + "], vni " + hex(b.be32(4) >> 8, 1));
+    if (b.u8(7)) put(", rsvd " + hex(b.u8(7), 1));
     if (options_.link_header) {
         const char* name = ethertype_name(proto);
         put(std::string(", proto ") + (name ? name : "unknown") + " (" + hex(proto, 4) + ")");
