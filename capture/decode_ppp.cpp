@@ -131,6 +131,7 @@ void Decoder::pppoe(std::uint16_t type, Bytes b, std::uint32_t length) {
 // A PPP frame: perhaps the HDLC address and control bytes, then a 1- or
 // 2-byte protocol.
 void Decoder::ppp(Bytes b, std::uint32_t length) {
+    std::uint32_t frame_length = length;  // -e's, with the HDLC bytes
     if (b.has(0, 2) && b.u8(0) == 0xff && b.u8(1) == 0x03) {
         b = b.from(2);
         length = length > 2 ? length - 2 : 0;
@@ -151,7 +152,7 @@ void Decoder::ppp(Bytes b, std::uint32_t length) {
     if (options_.link_header) {
         const char* name = proto == 0x0021 ? "IP" : proto == 0x0057 ? "IPv6" : proto == 0x0281 ? "MPLS"
                          : proto == 0xc023 ? "PAP" : proto == 0xc223 ? "CHAP" : control_protocol_name(proto);
-        put(std::string(name ? name : "unknown") + " (" + hex(proto, 4) + "), length " + u(length) + ": ");
+        put(std::string(name ? name : "unknown") + " (" + hex(proto, 4) + "), length " + u(frame_length) + ": ");
     }
     switch (proto) {
     case 0x0021: {

@@ -17,6 +17,12 @@ std::string protocol_hex(std::uint16_t p) {
     return s;
 }
 
+// What -e calls the protocol a GRE or Geneve header names.
+std::string tunnel_protocol_text(std::uint16_t p) {
+    const char* name = p == 0x6558 ? "TEB" : p == 0x880b ? "PPP" : p == 0x00fe ? "GRE-OSI" : ethertype_name(p);
+    return std::string(", proto ") + (name ? name : "unknown") + " (" + hex(p, 4) + ")";
+}
+
 }  // namespace
 
 // The Ethernet frame inside a tunnel: printed as a frame of its own, but
@@ -90,6 +96,7 @@ void Decoder::gre(Bytes b, std::uint32_t length) {
         }
         if (!(flags & 0x1000)) put(", no-payload");
     }
+    if (options_.link_header) put(tunnel_protocol_text(proto));
     put(", length " + u(length) + (options_.verbose ? "\n\t" : ": "));
     Bytes payload = b.from(at);
     std::uint32_t rest = length > at ? length - std::uint32_t(at) : 0;
@@ -155,10 +162,7 @@ void Decoder::geneve(Bytes b, std::uint32_t length) {
     std::string names = std::string(flags & 0x80 ? "O" : "") + (flags & 0x40 ? "C" : "");
     put(", Flags [" + (names.empty() ? std::string("none") : names) + "], vni " + hex(b.be32(4) >> 8, 1));
     if (b.u8(7)) put(", rsvd " + hex(b.u8(7), 1));
-    if (options_.link_header) {
-        const char* name = ethertype_name(proto);
-        put(std::string(", proto ") + (name ? name : "unknown") + " (" + hex(proto, 4) + ")");
-    }
+    if (options_.link_header) put(tunnel_protocol_text(proto));
     std::uint32_t options = (first & 0x3f) * 4u;
     length -= 8;
     if (length < options) return put(" truncated-geneve - " + u(options - length) + " bytes missing");
