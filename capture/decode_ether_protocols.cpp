@@ -155,6 +155,43 @@ void Decoder::lldp(Bytes b, std::uint32_t length) {
     }
 }
 
+// Cisco Discovery Protocol: version and TTL, then without -v the device
+// name and every other TLV's value in bare hex lines, as tcpdump 4.99
+// prints them (its -v names each TLV; not done here).
+void Decoder::cdp(Bytes b, std::uint32_t length) {
+    if (!b.has(0, 4)) return cut("cdp");
+    put("CDPv" + u(b.u8(0)) + ", ttl: " + u(b.u8(1)) + "s");
+    std::size_t at = 4;
+    while (at < length) {
+        if (!b.has(at, 4)) return cut("cdp");
+        unsigned type = b.be16(at), size = b.be16(at + 2);
+        if (size < 4)
+            return put(std::string(", ") + (type == 1 ? "Device-ID" : "unknown field type") + " TLV length " + u(size) +
+                       " too short (invalid)");
+        if (!b.has(at, size)) return cut("cdp");
+        if (type == 1) {
+            std::string name;
+            for (unsigned i = 4; i < size; ++i) print_char(name, b.u8(at + i));
+            put(", Device-ID '" + name + "'");
+        } else {
+            std::string lines;
+            for (unsigned i = 0; i < size - 4u; ++i) {
+                if (i % 16 == 0) {
+                    char offset[24];
+                    std::snprintf(offset, sizeof offset, "\n\t  0x%04x: ", i);
+                    lines += offset;
+                }
+                char h[4];
+                std::snprintf(h, sizeof h, i % 2 ? "%02x" : " %02x", b.u8(at + 4 + i));
+                lines += h;
+            }
+            put(lines);
+        }
+        at += size;
+    }
+    put(", length " + u(length));
+}
+
 // IEEE 802.1X EAPOL: the packet type, version and body length (EAP's own
 // fields are -v detail tcpdump adds).
 void Decoder::eapol(Bytes b, std::uint32_t) {

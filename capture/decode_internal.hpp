@@ -89,6 +89,7 @@ public:
     void ethernet_loopback(Bytes b, std::uint32_t length);
     void eapol(Bytes b, std::uint32_t length);
     void udld(Bytes b, std::uint32_t length);
+    void cdp(Bytes b, std::uint32_t length);
     void ptp(Bytes b, std::uint32_t length);  // decode_ptp.cpp
     // decode_tunnel.cpp: GRE (IP protocol 47), VXLAN and Geneve (UDP);
     // the frame they carry is printed as tcpdump prints it.

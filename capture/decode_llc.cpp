@@ -172,7 +172,7 @@ bool Decoder::snap(Bytes b, std::uint32_t length) {
     std::string pid_name = oui == 0 ? ethertype_text(pid).substr(10) : oui == 0x0c ? std::string(cisco_pid_name(pid)) + " (" + hex(pid, 4) + ")" : "Unknown (" + hex(pid, 4) + ")";
     std::string header = std::string("oui ") + oui_name(oui) + " (" + hex(oui, 6) + "), " +
                          (oui == 0 ? "ethertype " : "pid ") + pid_name + ", length " + u(rest) + ": ";
-    bool known = (ether && ethertype_known(pid)) || (oui == 0x0c && (pid == 0x010b || pid == 0x2004 || pid == 0x0111));
+    bool known = (ether && ethertype_known(pid)) || (oui == 0x0c && (pid == 0x010b || pid == 0x2004 || pid == 0x0111 || pid == 0x2000));
     if (!known) {
         if (options_.link_header) {
             put(header);
@@ -192,6 +192,7 @@ bool Decoder::snap(Bytes b, std::uint32_t length) {
         return put("DTPv" + u(payload.u8(0)) + ", length " + u(rest)), true;
     }
     if (oui == 0x0c && pid == 0x0111) return udld(payload, rest), true;
+    if (oui == 0x0c && pid == 0x2000) return cdp(payload, rest), true;
     if (oui == 0x0c) return stp(payload, rest), true;  // Cisco PVST+
     ethertype_payload(pid, payload, rest);
     return true;
