@@ -53,6 +53,7 @@ std::uint16_t checksum_should_be(std::uint16_t field, std::uint16_t computed);
 const char* ethertype_name(std::uint16_t type);    // "IPv4", or nullptr
 std::string ethertype_text(std::uint16_t type);    // "ethertype IPv4 (0x0800)"
 const char* ip_protocol_name(std::uint8_t proto);  // "TCP", or nullptr
+bool ethertype_known(std::uint16_t type);          // has a printer here
 // decode_tcp_options.cpp: the options' text and the closing bracket;
 // *cut when the capture ends inside them (the text then ends in " [|tcp]").
 // *bad_option when an option does not fit (tcpdump then ends the line).
@@ -84,7 +85,35 @@ public:
     void macsec(Bytes b, std::uint32_t length);  // decode_macsec.cpp
     void arp(Bytes b, std::uint32_t length);  // decode_arp.cpp
     void atm_arp(Bytes b, std::uint32_t length);
+    // decode_llc.cpp: 802.2 LLC, SNAP (false: no printer for its
+    // protocol) and spanning tree BPDUs.
     void llc(Bytes b, std::uint32_t length);
+    bool snap(Bytes b, std::uint32_t length);
+    void stp(Bytes b, std::uint32_t length);
+    bool osi(Bytes b, std::uint32_t length);  // false: not IS-IS
+    void ipx(Bytes b, std::uint32_t length);
+    // decode_ether_protocols.cpp
+    void tipc(Bytes b, std::uint32_t length);
+    void aoe(Bytes b, std::uint32_t length);
+    void slow_protocols(Bytes b, std::uint32_t length);
+    void lldp(Bytes b, std::uint32_t length);
+    void ethernet_loopback(Bytes b, std::uint32_t length);
+    void eapol(Bytes b, std::uint32_t length);
+    void udld(Bytes b, std::uint32_t length);
+    void cdp(Bytes b, std::uint32_t length);
+    void ptp(Bytes b, std::uint32_t length);  // decode_ptp.cpp
+    // decode_tunnel.cpp: GRE (IP protocol 47), VXLAN and Geneve (UDP);
+    // the frame they carry is printed as tcpdump prints it.
+    // tunnel_payload takes the UDP ports of these and of PTP.
+    void gre(Bytes b, std::uint32_t length);
+    bool tunnel_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length);
+    void vxlan(Bytes b, std::uint32_t length);
+    void geneve(Bytes b, std::uint32_t length);
+    void otv(Bytes b, std::uint32_t length);
+    void inner_ethernet(Bytes b, std::uint32_t length);
+    // decode_ppp.cpp: PPPoE and the PPP it carries.
+    void pppoe(std::uint16_t type, Bytes b, std::uint32_t length);
+    void ppp(Bytes b, std::uint32_t length);
 
     // decode_ip.cpp
     // `length` is what the layer below carries (the wire's, not the

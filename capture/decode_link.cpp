@@ -52,11 +52,15 @@ const char* ethertype_name(std::uint16_t type) {
     case 0x6002: return "MOP RC";
     case 0x6007: return "SCA";
     case 0x9000: return "Loopback";
+    case 0x0600: return "NS";
     case 0x8808: return "MAC control";
     case 0x88f7: return "PTP";
     case 0x88e5: return "802.1AE MACsec";
     case 0x893a: return "IEEE1905.1";
     case 0x22f0: return "AVTP";
+    case 0x88ca: return "TIPC";
+    case 0x88a2: return "AoE";
+    case 0x8809: return "Slow Protocols";
     default: return nullptr;
     }
 }
@@ -66,15 +70,18 @@ std::string ethertype_text(std::uint16_t type) {
     return std::string("ethertype ") + (name ? name : "Unknown") + " (" + hex(type, 4) + ")";
 }
 
-namespace {
-
-bool decodable(std::uint16_t type) {
+bool ethertype_known(std::uint16_t type) {
     switch (type) {
     case 0x0800: case 0x86dd: case 0x0806: case 0x8035: case 0x8100: case 0x88a8: case 0x9100: case 0x9200:
-    case 0x8847: case 0x8848: case 0x88e5: return true;
+    case 0x8847: case 0x8848: case 0x88e5: case 0x88ca: case 0x88a2: case 0x8809: case 0x88cc:
+    case 0x8863: case 0x8864: case 0x9000: case 0x88f7: case 0x888e: case 0x8137: return true;
     default: return false;
     }
 }
+
+namespace {
+
+bool decodable(std::uint16_t type) { return ethertype_known(type); }
 
 const char* pkttype_name(std::uint16_t t) {
     switch (t) {
@@ -115,18 +122,11 @@ void Decoder::ethernet(Bytes b, std::uint32_t wirelen) {
     macsec_addresses_ = addresses;
     std::string length = ", length " + std::to_string(wirelen);
     Bytes payload = b.from(14);
-    if (type < 0x600) {  // an 802.3 length field: LLC follows
-        // tcpdump prints RFC 1042 / 802.1H encapsulated Ethernet as the
-        // packet inside it when the link header is not asked for.
-        if (!options_.link_header && payload.has(0, 8) && payload.u8(0) == 0xaa && payload.u8(1) == 0xaa) {
-            std::uint32_t oui = payload.be32(2) & 0xffffff;
-            std::uint16_t inner = payload.be16(6);
-            if ((oui == 0 || oui == 0xf8) && decodable(inner))
-                return ethertype_payload(inner, payload.from(8).first(type >= 8 ? type - 8u : 0u),
-                                         type >= 8 ? type - 8u : 0u);
-        }
-        put(addresses + ", 802.3" + length + ": ");
-        return llc(payload.first(type), type);
+    if (type <= 1500) {  // an 802.3 length field: LLC follows (tcpdump: 1501-1535 are unknown types)
+        if (options_.link_header) put(addresses + ", 802.3, length " + std::to_string(type) + ": ");
+        // A length field past the frame's end: tcpdump goes by the frame.
+        std::uint32_t size = type < wirelen - 14 ? type : wirelen - 14;
+        return llc(payload.first(size), size);
     }
     if (options_.link_header) {
         put(addresses + ", " + ethertype_text(type) + length + ": ");
@@ -194,6 +194,18 @@ void Decoder::ethertype_payload(std::uint16_t type, Bytes b, std::uint32_t wirel
     case 0x8847:
     case 0x8848: return mpls(b, wirelen);
     case 0x88e5: return macsec(b, wirelen);
+    case 0x88ca: return tipc(b, wirelen);
+    case 0x88a2: return aoe(b, wirelen);
+    case 0x8809: return slow_protocols(b, wirelen);
+    case 0x88cc: return lldp(b, wirelen);
+    case 0x9000: return ethernet_loopback(b, wirelen);
+    case 0x88f7: return ptp(b, wirelen);
+    case 0x888e: return eapol(b, wirelen);
+    case 0x8137:  // Novell's Ethernet II framing
+        put("(NOV-ETHII) ");
+        return ipx(b, wirelen);
+    case 0x8863:
+    case 0x8864: return pppoe(type, b, wirelen);
     default:
         if (!options_.suppress_default_print) raw_dump(b);
     }
@@ -210,8 +222,10 @@ void Decoder::vlan(std::uint16_t tpid, Bytes b, std::uint32_t wirelen) {
     Bytes payload = b.from(4);
     std::uint32_t rest = wirelen >= 4 ? wirelen - 4 : 0;
     if (inner < 0x600) {
-        put(text + ", 802.3, length " + std::to_string(inner) + ": ");
-        return llc(payload.first(inner), inner);
+        // tcpdump's -e text runs on into the LLC header's ("802.3LLC, ...").
+        if (options_.link_header) put(text + ", 802.3");
+        std::uint32_t size = inner < rest ? inner : rest;
+        return llc(payload.first(size), size);
     }
     if (options_.link_header || !decodable(inner)) {
         put(text + ", " + ethertype_text(inner) + (decodable(inner) ? ", " : ", length " + std::to_string(rest)));
@@ -231,41 +245,24 @@ void Decoder::mpls(Bytes b, std::uint32_t length) {
         put(" (label " + std::to_string(entry >> 12) + ", tc " + std::to_string((entry >> 9) & 7) +
             (bottom ? ", [S]" : "") + ", ttl " + std::to_string(entry & 0xff) + ")");
         if (!bottom) continue;
-        // No protocol field: guess from the first nibble, as tcpdump does.
+        // No protocol field: the explicit null labels say IPv4 (0) or IPv6
+        // (2); otherwise tcpdump guesses from the first byte and dumps
+        // what it cannot place.
         Bytes payload = b.from(at + 4);
+        std::uint32_t rest = length > at + 4 ? length - std::uint32_t(at + 4) : 0;
+        std::uint32_t label = entry >> 12;
+        if (label == 0) return put(" "), ipv4(payload, rest);
+        if (label == 2) return put(" "), ipv6(payload, rest);
         if (!payload.has(0, 1)) return cut("mpls");
-        switch (payload.u8(0) >> 4) {
-        case 4: put(" "); return ipv4(payload, length > at + 4 ? length - std::uint32_t(at + 4) : 0);
-        case 6: put(" "); return ipv6(payload, length > at + 4 ? length - std::uint32_t(at + 4) : 0);
-        default: return put(", unknown payload");
-        }
+        std::uint8_t first = payload.u8(0);
+        if (first >= 0x45 && first <= 0x4f) return put(" "), ipv4(payload, rest);
+        if (first >= 0x60 && first <= 0x6f) return put(" "), ipv6(payload, rest);
+        if (!options_.suppress_default_print && !options_.quiet) raw_dump(payload);  // -q: tcpdump too leaves it
+        return;
     }
 }
 
 void Decoder::raw_dump(Bytes b) { put(hex_dump(b.data(), b.size(), true)); }
-
-void Decoder::llc(Bytes b, std::uint32_t length) {
-    if (!b.has(0, 3)) return put("LLC "), cut("llc");
-    std::uint8_t dsap = b.u8(0), ssap = b.u8(1), control = b.u8(2);
-    // tcpdump counts the LLC header (and a SNAP header) as link layer:
-    // -x starts after it.  Unnumbered frames have a 1-byte control field.
-    bool unnumbered = (control & 3) == 3;
-    bool snap = dsap == 0xaa && ssap == 0xaa && unnumbered && b.has(0, 8);
-    link_length_ += snap ? 8 : unnumbered ? 3 : 4;
-    if (dsap == 0xaa && ssap == 0xaa && b.has(0, 8)) {
-        std::uint32_t oui = b.be32(2) & 0xffffff;
-        std::uint16_t type = b.be16(6);
-        put("SNAP, oui " + hex(oui, 6) + ", " + ethertype_text(type) + ", length " + std::to_string(length));
-        if ((oui == 0 || oui == 0xf8) && decodable(type)) {  // RFC 1042 and 802.1H encapsulated Ethernet
-            put(": ");
-            ethertype_payload(type, b.from(8), length >= 8 ? length - 8 : 0);
-        }
-        return;
-    }
-    const char* name = dsap == 0x42 ? "STP" : dsap == 0xe0 ? "IPX" : dsap == 0xf0 ? "NetBEUI" : dsap == 0xfe ? "ISO" : nullptr;
-    put(std::string("LLC") + (name ? std::string(" ") + name : std::string()) + ", dsap " + hex(dsap, 2) + ", ssap " +
-        hex(ssap, 2) + ", ctrl " + hex(control, 2) + ", length " + std::to_string(length));
-}
 
 }  // namespace detail
 

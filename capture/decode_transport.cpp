@@ -73,9 +73,7 @@ void Decoder::transport(std::uint8_t proto, Bytes b, std::uint32_t length, const
                          : t == 0x17 ? "leave" : t == 0x22 ? "report v3" : nullptr;
         return put(std::string("igmp ") + (name ? name : "type " + hex(t, 2)) + len);
     }
-    case 47:
-        if (!b.has(0, 4)) return cut("gre");
-        return put("GREv" + std::to_string(b.u8(1) & 7) + ", proto " + hex(b.be16(2), 4) + len);
+    case 47: return gre(b, length);  // decode_tunnel.cpp
     case 50:
         if (!b.has(0, 8)) return cut("esp");
         return put("ESP(spi=" + hex(b.be32(0), 8) + ",seq=" + hex(b.be32(4), 1) + ")" + len);
@@ -255,6 +253,7 @@ void Decoder::udp(Bytes b, std::uint32_t length, const Endpoints& ends) {
 // The applications tcpdump names by port; false when none applies.
 bool Decoder::udp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length) {
     auto either = [&](std::uint16_t port) { return sport == port || dport == port; };
+    if (tunnel_payload(sport, dport, b, length)) return true;  // decode_tunnel.cpp
     if (either(53)) return dns(b, length, false, false), true;
     if (either(5353)) return dns(b, length, false, true), true;
     if (either(67) || either(68)) return bootp(b, length), true;
