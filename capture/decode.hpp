@@ -1,12 +1,23 @@
 // The packet decoder: the text tcpdump 4.99 prints for a packet
 // ("IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [S], seq 1000, win 65535,
 // length 0"), held to tcpdump's own output (tests/capture/golden/tcpdump).
-// Ethernet (with -e), Linux cooked v1/v2, BSD loopback, raw IP, 802.1Q/ad,
-// MACsec, MPLS, LLC/SNAP, ARP, IPv4 (-v's two lines and checksums), IPv6,
-// TCP (options, MPTCP), UDP, ICMP, ICMPv6 (neighbour discovery, MLD, node
-// information), DNS, BOOTP/DHCP, NTP and the HTTP/FTP/SMTP/SSH first lines
-// are decoded; other link types get tcpdump's hex fallback, other payloads
-// are named as tcpdump names them.  A packet cut short is marked where it
+// Decoded, one file each or by family:
+//   link      decode_link (Ethernet with -e, Linux cooked v1/v2, raw IP,
+//             802.1Q/ad), decode_null (BSD loopback), decode_macsec,
+//             decode_llc (LLC/SNAP, STP/RSTP/MSTP, IPX, IS-IS headers),
+//             decode_ppp (PPPoE, PPP: LCP/IPCP/PAP/CHAP), decode_ptp,
+//             decode_ether_protocols (TIPC, AoE, LACP, LLDP, CDP, DTP,
+//             UDLD, EAPOL, Loopback)
+//   network   decode_arp, decode_ip (IPv4 with -v's two lines, options and
+//             checksums; IPv6 and its extension headers; MPLS),
+//             decode_tunnel (GRE, VXLAN, Geneve, OTV: the inner frame too)
+//   transport decode_transport (TCP, UDP), decode_tcp_options (MPTCP, MD5,
+//             TCP-AO, ...), decode_icmp, decode_icmp6 (neighbour discovery,
+//             MLD, node information, RPL names)
+//   above     decode_dns, decode_bootp (BOOTP/DHCP), decode_ntp, decode_text
+//             (HTTP/FTP/SMTP/SSH first lines)
+// Other link types get tcpdump's hex fallback, other payloads are named as
+// tcpdump names them.  A packet cut short is marked where it
 // ends (" [|tcp]"), as tcpdump marks it.  It never reads past the captured
 // bytes, whatever they hold (tests/fuzz/decode_fuzz.cpp).
 #pragma once
