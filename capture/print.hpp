@@ -29,7 +29,7 @@ public:
 private:
     std::FILE* out_;
     int dlt_;
-    const Options& options_;
+    Options options_;  // a copy: a printer may outlive the options it was given
     DecodeOptions decode_;
     TcpConversations conversations_;
     bool have_first_ = false;

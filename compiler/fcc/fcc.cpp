@@ -179,7 +179,9 @@ const Mode modes[] = {
 // The options given that `mode` would not read, as a usage error.
 std::string refused_option(const Mode& mode, const Options& o) {
     for (const auto& given : o.given) {
-        std::string_view name = given == "-F" ? "expression" : given;
+        // Both arms views: a conditional of a literal and a std::string is a
+        // temporary std::string, gone before the view is read.
+        std::string_view name = given == "-F" ? std::string_view("expression") : std::string_view(given);
         if (std::find(mode.reads.begin(), mode.reads.end(), name) != mode.reads.end()) continue;
         if (given == "expression" || given == "-F")
             return std::string("an expression has no place with ") + mode.name +

@@ -3,9 +3,11 @@
 # would: examples/embed through find_package(fcap), the same source through
 # pkg-config, the programs and man pages in place; then the Debian package
 # (cpack -G DEB): its files, its dependencies, and its fcc run from the
-# unpacked tree.  Usage: install_test.sh BUILD_DIR SOURCE_DIR
+# unpacked tree.  Usage: install_test.sh BUILD_DIR SOURCE_DIR [CXXFLAGS]
+# (CXXFLAGS: what a program using this build's library must be compiled
+# with, e.g. -fsanitize=address,undefined for a sanitizer build.)
 set -euo pipefail
-build=$1 src=$2
+build=$1 src=$2 cxxflags=${3:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -26,7 +28,7 @@ if nm -D --defined-only "$libdir/libfcap.so" | c++filt | grep -E 'boost::|fcap::
 fi
 
 # find_package(fcap)
-cmake -S "$src/examples/embed" -B "$tmp/embed" -DCMAKE_PREFIX_PATH="$prefix" > "$tmp/cmake.log" 2>&1 \
+cmake -S "$src/examples/embed" -B "$tmp/embed" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_CXX_FLAGS="$cxxflags" > "$tmp/cmake.log" 2>&1 \
   || { cat "$tmp/cmake.log"; fail "find_package(fcap) in examples/embed"; }
 cmake --build "$tmp/embed" > "$tmp/build.log" 2>&1 || { cat "$tmp/build.log"; fail "building examples/embed"; }
 LD_LIBRARY_PATH=$libdir "$tmp/embed/compile_filter" 'tcp and dst port 7070' "$tmp/filter.o" > "$tmp/out.txt"
@@ -41,7 +43,8 @@ grep -q "unknown port 'htp'" "$tmp/err.txt" || fail "the error message is not pa
 
 # pkg-config fcap
 export PKG_CONFIG_PATH=$libdir/pkgconfig
-c++ "$src/examples/embed/compile_filter.cpp" $(pkg-config --cflags --libs fcap) -o "$tmp/pc_compile" \
+# shellcheck disable=SC2086  # the flags are words
+c++ $cxxflags "$src/examples/embed/compile_filter.cpp" $(pkg-config --cflags --libs fcap) -o "$tmp/pc_compile" \
   || fail "building with pkg-config fcap"
 LD_LIBRARY_PATH=$libdir "$tmp/pc_compile" 'udp' "$tmp/udp.o" | grep -q '(000) ldh      \[12\]' || fail "pkg-config build"
 

@@ -105,7 +105,8 @@ std::string image(const Insn& insn, std::size_t index) {
     case Operand::msh: std::snprintf(operand, sizeof operand, "4*([%d]&0xf)", k); break;
     case Operand::pktlen: std::snprintf(operand, sizeof operand, "#pktlen"); break;
     case Operand::x: std::snprintf(operand, sizeof operand, "x"); break;
-    case Operand::jump_target: std::snprintf(operand, sizeof operand, "%d", n + 1 + k); break;
+    // Unsigned, as bpf_image adds it: a far `ja` wraps (an int sum would overflow).
+    case Operand::jump_target: std::snprintf(operand, sizeof operand, "%d", int(unsigned(n) + 1u + insn.k)); break;
     case Operand::code: std::snprintf(operand, sizeof operand, "0x%x", insn.code); break;
     }
     char line[160];
