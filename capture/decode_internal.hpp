@@ -107,6 +107,7 @@ public:
         bool v6 = false;
         bool fragment = false;       // part of a fragmented datagram: no checksum
         std::uint32_t address_sum = 0;  // the pseudo-header's addresses, summed
+        std::uint8_t ttl = 255;      // IPv4's TTL or IPv6's hop limit (VRRP shows it)
     };
     void transport(std::uint8_t proto, Bytes b, std::uint32_t length, const Endpoints& ends);
     void tcp(Bytes b, std::uint32_t length, const Endpoints& ends);
@@ -123,6 +124,16 @@ public:
     void ssh(Bytes b, std::uint32_t length);
     void tcp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length);
     bool udp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length);
+    // decode_apps.cpp: applications over TCP, after the segment's length
+    void openflow(Bytes b, std::uint32_t length);
+    void resp(Bytes b, std::uint32_t length);
+    // decode_routing.cpp: routing and redundancy protocols
+    void pim(Bytes b, std::uint32_t length, const Endpoints& ends);
+    void vrrp(Bytes b, std::uint32_t length, const Endpoints& ends);
+    void ospf(Bytes b, std::uint32_t length, bool v6);
+    void eigrp(Bytes b, std::uint32_t length);
+    void hsrp(Bytes b, std::uint32_t length);
+    void bfd(Bytes b, std::uint32_t length, std::uint16_t port);
     std::uint16_t transport_checksum(Bytes b, std::uint32_t length, const Endpoints& ends, std::uint8_t proto);
     void icmp(Bytes b, std::uint32_t length, const Endpoints& ends);
     void icmp6(Bytes b, std::uint32_t length, const Endpoints& ends);  // decode_icmp6.cpp

@@ -135,6 +135,7 @@ void Decoder::ipv4(Bytes b, std::uint32_t length) {
         put(")\n    ");
     }
     Endpoints ends{ipv4_text(b, 12), ipv4_text(b, 16)};
+    ends.ttl = b.u8(8);
     ends.fragment = (frag & 0x3fff) != 0;
     ends.address_sum = ones_sum(b, 12, 4) + ones_sum(b, final_destination(b, header), 4);
     std::uint32_t payload_length = total - header;
@@ -354,6 +355,7 @@ void Decoder::ipv6(Bytes b, std::uint32_t length) {
             std::to_string(payload_length) + ") ");
     }
     Endpoints ends{ipv6_text(b, 8), ipv6_text(b, 24)};
+    ends.ttl = b.u8(7);
     ends.v6 = true;
     ends.address_sum = ones_sum(b, 8, 32);
     std::uint32_t rest_length = datagram_length;

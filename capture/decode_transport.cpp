@@ -88,6 +88,10 @@ void Decoder::transport(std::uint8_t proto, Bytes b, std::uint32_t length, const
         inner.shown = true;
         return transport(b.u8(0), b.from(size), length > size ? length - std::uint32_t(size) : 0, inner);
     }
+    case 88: return eigrp(b, length);
+    case 89: return ospf(b, length, v6);
+    case 103: return pim(b, length, ends);
+    case 112: return vrrp(b, length, ends);
     case 132:
         if (!b.has(0, 4)) return cut("sctp");
         return put("SCTP, ports " + std::to_string(b.be16(0)) + " > " + std::to_string(b.be16(2)) + len);
@@ -181,6 +185,9 @@ void Decoder::tcp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std
     if (either(21)) return put(": "), text_protocol(b, length, "FTP", "ftp", false);
     if (either(80) || either(8080)) return put(": "), text_protocol(b, length, "HTTP", "http", true);
     if (either(53)) return dns(b, length, true, false);
+    if (either(179)) return put(": BGP");  // tcpdump decodes the messages only under -v
+    if (either(6379)) return resp(b, length);
+    if (either(6633) || either(6653)) return openflow(b, length);
 }
 
 // tcpdump's rule (print-tcp.c): with ACK set, the first packet of a
@@ -259,6 +266,8 @@ bool Decoder::udp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std
     if (either(5353)) return dns(b, length, false, true), true;
     if (either(67) || either(68)) return bootp(b, length), true;
     if (either(123)) return ntp(b, length), true;
+    if (either(1985)) return hsrp(b, length), true;
+    if (either(3784) || either(3785) || either(4784) || either(6784)) return bfd(b, length, dport), true;
     return false;
 }
 

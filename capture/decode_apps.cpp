@@ -1,0 +1,215 @@
+// Applications over TCP that tcpdump names by port: OpenFlow, BGP, RESP.
+// Their first lines only (what tcpdump prints without -v).
+#include "capture/decode_internal.hpp"
+
+#include <cstdio>
+
+namespace fcap::capture::detail {
+
+namespace {
+
+// OpenFlow 1.0's message types (OpenFlow Switch Specification 1.0.0, 5.1).
+constexpr const char* openflow10_types[] = {
+    "HELLO", "ERROR", "ECHO_REQUEST", "ECHO_REPLY", "VENDOR", "FEATURES_REQUEST", "FEATURES_REPLY",
+    "GET_CONFIG_REQUEST", "GET_CONFIG_REPLY", "SET_CONFIG", "PACKET_IN", "FLOW_REMOVED", "PORT_STATUS",
+    "PACKET_OUT", "FLOW_MOD", "PORT_MOD", "STATS_REQUEST", "STATS_REPLY", "BARRIER_REQUEST", "BARRIER_REPLY",
+    "QUEUE_GET_CONFIG_REQUEST", "QUEUE_GET_CONFIG_REPLY"};
+// OpenFlow 1.3's (OpenFlow Switch Specification 1.3.x, A.1).
+constexpr const char* openflow13_types[] = {
+    "HELLO", "ERROR", "ECHO_REQUEST", "ECHO_REPLY", "EXPERIMENTER", "FEATURES_REQUEST", "FEATURES_REPLY",
+    "GET_CONFIG_REQUEST", "GET_CONFIG_REPLY", "SET_CONFIG", "PACKET_IN", "FLOW_REMOVED", "PORT_STATUS",
+    "PACKET_OUT", "FLOW_MOD", "GROUP_MOD", "PORT_MOD", "TABLE_MOD", "MULTIPART_REQUEST", "MULTIPART_REPLY",
+    "BARRIER_REQUEST", "BARRIER_REPLY", "QUEUE_GET_CONFIG_REQUEST", "QUEUE_GET_CONFIG_REPLY", "ROLE_REQUEST",
+    "ROLE_REPLY", "GET_ASYNC_REQUEST", "GET_ASYNC_REPLY", "SET_ASYNC", "METER_MOD"};
+
+std::string unknown_byte(std::uint8_t v) {
+    char text[24];
+    std::snprintf(text, sizeof text, "unknown (0x%02x)", v);
+    return text;
+}
+
+std::string openflow_type(std::uint8_t version, std::uint8_t type) {
+    if (version == 1 && type < std::size(openflow10_types)) return openflow10_types[type];
+    if (version == 4 && type < std::size(openflow13_types)) return openflow13_types[type];
+    return unknown_byte(type);
+}
+
+}  // namespace
+
+// tcpdump's openflow_print: one "\n\t" line per message header, the segment
+// taken to start on a message boundary.  A message reaching past the
+// capture ends the list with [|openflow]; a length under the header's 8
+// bytes makes the rest of the segment invalid.
+void Decoder::openflow(Bytes b, std::uint32_t length) {
+    put(": OpenFlow");
+    std::size_t at = 0;
+    while (at < b.size()) {
+        if (!b.has(at, 8)) {
+            put(" (invalid)");
+            if (length > b.size()) truncated("openflow");
+            return;
+        }
+        std::uint8_t version = b.u8(at), type = b.u8(at + 1);
+        std::uint16_t size = b.be16(at + 2);
+        std::string v = version >= 1 && version <= 6 ? "1." + std::to_string(version - 1) : unknown_byte(version);
+        put("\n\tversion " + v + ", type " + openflow_type(version, type) + ", length " + std::to_string(size) +
+            (size < 8 ? " (too short!)" : "") + ", xid " + hex(b.be32(at + 4), 8));
+        if (size < 8) {
+            put(" (invalid)");
+            if (length > b.size()) truncated("openflow");
+            return;
+        }
+        if (!b.has(at, size)) return truncated("openflow");
+        at += size;
+    }
+}
+
+namespace {
+
+// RESP, the Redis serialization protocol (redis.io/docs/reference/protocol-spec),
+// as tcpdump's resp_print walks it: every element of a segment in turn, a
+// string as ` "text"`, giving up with [|resp] where the data or the
+// segment runs out.  `left` counts what the segment still declares.
+class RespPrinter {
+public:
+    RespPrinter(Bytes b, std::string& out) : b_(b), out_(out) {}
+
+    // One element from `at`; false to give up.
+    bool element(std::size_t& at, long& left) {
+        if (left < 1 || !b_.has(at, 1)) return false;
+        switch (b_.u8(at)) {
+        case '+':
+        case '-':
+        case ':': return simple(at, left);
+        case '$': return bulk_string(at, left);
+        case '*': return array(at, left);
+        default: return inline_command(at, left);
+        }
+    }
+
+private:
+    // Lengths: >= 0, or one of these.
+    static constexpr long truncated = -2, too_large = -3, negative = -4, invalid = -5;
+
+    void segment(std::size_t at, std::size_t size) {
+        out_ += " \"";
+        for (std::size_t i = 0; i < size; ++i) print_char(out_, b_.u8(at + i));
+        out_ += '"';
+    }
+    // Moves to the next CR LF, as far as the segment and capture go.
+    bool find_crlf(std::size_t& at, long& left) {
+        for (;;) {
+            if (left < 2 || !b_.has(at, 2)) return false;
+            if (b_.u8(at) == '\r' && b_.u8(at + 1) == '\n') return true;
+            ++at, --left;
+        }
+    }
+    // Skips CR and LF bytes; at least one unless the data ends after some.
+    bool skip_cr_lf(std::size_t& at, long& left) {
+        bool seen = false;
+        for (;;) {
+            if (left == 0 || !b_.has(at, 1)) return seen;
+            if (b_.u8(at) != '\r' && b_.u8(at) != '\n') return true;
+            seen = true;
+            ++at, --left;
+        }
+    }
+    bool simple(std::size_t& at, long& left) {
+        ++at, --left;
+        std::size_t start = at;
+        if (!find_crlf(at, left)) return false;
+        segment(start, at - start);
+        at += 2, left -= 2;
+        return true;
+    }
+    long length(std::size_t& at, long& left) {
+        if (left == 0 || !b_.has(at, 1)) return truncated;
+        bool neg = b_.u8(at) == '-', big = false, digit = false;
+        if (neg) ++at, --left;
+        long value = 0;
+        for (;;) {
+            if (left == 0 || !b_.has(at, 1)) return truncated;
+            std::uint8_t c = b_.u8(at);
+            if (c < '0' || c > '9') {
+                if (!digit) return ++at, invalid;
+                break;
+            }
+            if (value > 214748364 || (value == 214748364 && c - '0' > 7)) big = true;  // past INT_MAX
+            else value = value * 10 + (c - '0');
+            ++at, --left, digit = true;
+        }
+        if (b_.u8(at) != '\r') return ++at, invalid;
+        ++at, --left;
+        if (left == 0 || !b_.has(at, 1)) return truncated;
+        if (b_.u8(at) != '\n') return ++at, invalid;
+        ++at, --left;
+        if (neg) return big || value != 1 ? negative : -1;
+        return big ? too_large : value;
+    }
+    bool odd_length(long n) {
+        switch (n) {
+        case -1: out_ += " null"; return true;
+        case truncated: return false;
+        case too_large: out_ += " length too large"; return true;
+        case negative: out_ += " length negative and not -1"; return true;
+        default: out_ += " invalid"; return true;
+        }
+    }
+    bool bulk_string(std::size_t& at, long& left) {
+        ++at, --left;
+        long n = length(at, left);
+        if (n < 0) return odd_length(n);
+        if (n == 0) {
+            out_ += " empty";
+        } else {
+            if (left < n || !b_.has(at, std::size_t(n))) return false;
+            segment(at, std::size_t(n));
+            at += std::size_t(n), left -= n;
+        }
+        if (!find_crlf(at, left)) return false;
+        at += 2, left -= 2;
+        return true;
+    }
+    bool array(std::size_t& at, long& left) {
+        ++at, --left;
+        long n = length(at, left);
+        if (n == 0) return out_ += " empty", true;
+        if (n < 0) return odd_length(n);
+        for (long i = 0; i < n; ++i)
+            if (!element(at, left)) return false;
+        return true;
+    }
+    // A line typed by hand (telnet, nc): text up to CR or LF.
+    bool inline_command(std::size_t& at, long& left) {
+        if (!skip_cr_lf(at, left)) return false;
+        std::size_t start = at;
+        for (;;) {
+            if (left < 1 || !b_.has(at, 1)) return false;
+            if (b_.u8(at) == '\r' || b_.u8(at) == '\n') break;
+            ++at, --left;
+        }
+        segment(start, at - start);
+        return skip_cr_lf(at, left);
+    }
+
+    Bytes b_;
+    std::string& out_;
+};
+
+}  // namespace
+
+void Decoder::resp(Bytes b, std::uint32_t length) {
+    std::string text = ": RESP";
+    RespPrinter printer(b, text);
+    std::size_t at = 0;
+    long left = long(length);
+    while (left > 0) {
+        if (!printer.element(at, left)) {
+            put(text);
+            return truncated("resp");
+        }
+    }
+    put(text);
+}
+
+}  // namespace fcap::capture::detail
