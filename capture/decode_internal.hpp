@@ -127,6 +127,8 @@ public:
     // decode_apps.cpp: applications over TCP, after the segment's length
     void openflow(Bytes b, std::uint32_t length);
     void resp(Bytes b, std::uint32_t length);
+    void sctp(Bytes b, std::uint32_t length, const Endpoints& ends);  // decode_sctp.cpp
+    void forces(Bytes b, std::uint32_t length);
     // decode_routing.cpp: routing and redundancy protocols
     void pim(Bytes b, std::uint32_t length, const Endpoints& ends);
     void vrrp(Bytes b, std::uint32_t length, const Endpoints& ends);

@@ -92,9 +92,7 @@ void Decoder::transport(std::uint8_t proto, Bytes b, std::uint32_t length, const
     case 89: return ospf(b, length, v6);
     case 103: return pim(b, length, ends);
     case 112: return vrrp(b, length, ends);
-    case 132:
-        if (!b.has(0, 4)) return cut("sctp");
-        return put("SCTP, ports " + std::to_string(b.be16(0)) + " > " + std::to_string(b.be16(2)) + len);
+    case 132: return sctp(b, length, ends);
     default: {
         const char* name = ip_protocol_name(proto);
         if (name) return put(std::string(name) + len);
