@@ -129,6 +129,8 @@ public:
     void resp(Bytes b, std::uint32_t length);
     void sctp(Bytes b, std::uint32_t length, const Endpoints& ends);  // decode_sctp.cpp
     void forces(Bytes b, std::uint32_t length);
+    void rx(Bytes b, std::uint32_t length);  // decode_rx.cpp
+    void babel(Bytes b, std::uint32_t length);  // decode_babel.cpp
     // decode_routing.cpp: routing and redundancy protocols
     void pim(Bytes b, std::uint32_t length, const Endpoints& ends);
     void vrrp(Bytes b, std::uint32_t length, const Endpoints& ends);
