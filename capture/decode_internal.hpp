@@ -123,7 +123,7 @@ public:
     void text_protocol(Bytes b, std::uint32_t length, const char* name, const char* layer, bool http);
     void ssh(Bytes b, std::uint32_t length);
     void tcp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length);
-    bool udp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length);
+    bool udp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length, const Endpoints& ends);
     // decode_apps.cpp: applications over TCP, after the segment's length
     void openflow(Bytes b, std::uint32_t length);
     void resp(Bytes b, std::uint32_t length);
@@ -131,6 +131,8 @@ public:
     void forces(Bytes b, std::uint32_t length);
     void rx(Bytes b, std::uint32_t length);  // decode_rx.cpp
     void babel(Bytes b, std::uint32_t length);  // decode_babel.cpp
+    void isakmp(Bytes b, std::uint32_t length, const Endpoints& ends);  // decode_isakmp.cpp
+    void isakmp_nat(Bytes b, std::uint32_t length, const Endpoints& ends);
     // decode_routing.cpp: routing and redundancy protocols
     void pim(Bytes b, std::uint32_t length, const Endpoints& ends);
     void vrrp(Bytes b, std::uint32_t length, const Endpoints& ends);

@@ -250,7 +250,7 @@ void Decoder::udp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     // The printers read up to the IP datagram's end, as tcpdump's snapend
     // lets them, even past a UDP length that says less.
     Bytes payload = b.from(8);
-    if (!options_.quiet && udp_payload(b.be16(0), b.be16(2), payload, length)) return;
+    if (!options_.quiet && udp_payload(b.be16(0), b.be16(2), payload, length, ends)) return;
     if (ulen > length && !ends.fragment)
         put("UDP, bad length " + std::to_string(ulen) + " > " + std::to_string(length));
     else
@@ -258,12 +258,15 @@ void Decoder::udp(Bytes b, std::uint32_t length, const Endpoints& ends) {
 }
 
 // The applications tcpdump names by port; false when none applies.
-bool Decoder::udp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length) {
+bool Decoder::udp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length,
+                          const Endpoints& ends) {
     auto either = [&](std::uint16_t port) { return sport == port || dport == port; };
     if (either(53)) return dns(b, length, false, false), true;
     if (either(5353)) return dns(b, length, false, true), true;
     if (either(67) || either(68)) return bootp(b, length), true;
     if (either(123)) return ntp(b, length), true;
+    if (either(500) || either(7500) || either(8500)) return isakmp(b, length, ends), true;
+    if (either(4500)) return isakmp_nat(b, length, ends), true;
     if (either(1985)) return hsrp(b, length), true;
     if (either(6696) || either(6697)) return babel(b, length), true;
     if ((sport >= 7000 && sport <= 7009) || (dport >= 7000 && dport <= 7009)) return rx(b, length), true;
