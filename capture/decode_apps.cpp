@@ -213,3 +213,20 @@ void Decoder::resp(Bytes b, std::uint32_t length) {
 }
 
 }  // namespace fcap::capture::detail
+
+namespace fcap::capture::detail {
+
+// DHCPv6 (RFC 8415) on UDP 546/547: the message type, as tcpdump without -v.
+void Decoder::dhcp6(Bytes b) {
+    put("dhcp6");
+    if (!b.has(0, 1)) return cut("dhcp6");
+    static const char* const names[] = {nullptr,     "solicit",   "advertise", "request",     "confirm",
+                                        "renew",     "rebind",    "reply",     "release",     "decline",
+                                        "reconfigure", "inf-req", "relay-fwd", "relay-reply", "leasequery",
+                                        "leasequery-reply"};
+    unsigned type = b.u8(0);
+    const char* name = type < std::size(names) ? names[type] : nullptr;
+    put(" " + (name ? std::string(name) : "msgtype-" + std::to_string(type)));
+}
+
+}  // namespace fcap::capture::detail

@@ -127,6 +127,7 @@ public:
     // decode_apps.cpp: applications over TCP, after the segment's length
     void openflow(Bytes b, std::uint32_t length);
     void resp(Bytes b, std::uint32_t length);
+    void dhcp6(Bytes b);
     void sctp(Bytes b, std::uint32_t length, const Endpoints& ends);  // decode_sctp.cpp
     void forces(Bytes b, std::uint32_t length);
     void rx(Bytes b, std::uint32_t length);  // decode_rx.cpp
@@ -140,6 +141,7 @@ public:
     void eigrp(Bytes b, std::uint32_t length);
     void hsrp(Bytes b, std::uint32_t length);
     void bfd(Bytes b, std::uint32_t length, std::uint16_t port);
+    void bcm_li(Bytes b);
     std::uint16_t transport_checksum(Bytes b, std::uint32_t length, const Endpoints& ends, std::uint8_t proto);
     void icmp(Bytes b, std::uint32_t length, const Endpoints& ends);
     void icmp6(Bytes b, std::uint32_t length, const Endpoints& ends);  // decode_icmp6.cpp

@@ -201,3 +201,20 @@ void Decoder::bfd(Bytes b, std::uint32_t length, std::uint16_t port) {
 }
 
 }  // namespace fcap::capture::detail
+
+namespace fcap::capture::detail {
+
+// Broadcom's lawful-intercept shim on UDP 49152: one 32-bit word, the
+// direction (3 bits), packet type (4), subtype (3) and the intercept's id.
+void Decoder::bcm_li(Bytes b) {
+    if (!b.has(0, 4)) return cut("bcm_li");
+    std::uint32_t shim = b.be32(0);
+    unsigned direction = shim >> 29, type = (shim >> 25) & 0xf, subtype = (shim >> 22) & 0x7;
+    static const char* const directions[] = {"unknown", "unused", "egress", "ingress"};
+    const char* type_name = type == 4 ? "undecided" : type == 5 ? "ipv4" : type == 6 ? "ipv6" : type == 7 ? "ethernet" : "unknown";
+    const char* subtype_name = subtype == 1 ? "single VLAN tag" : subtype == 2 ? "double VLAN tag" : subtype == 3 ? "untagged" : "unknown";
+    put(std::string("BCM-LI-SHIM: direction ") + (direction < 4 ? directions[direction] : "unknown") + ", pkt-type " +
+        type_name + ", pkt-subtype " + subtype_name + ", li-id " + std::to_string(shim & 0x3fffff));
+}
+
+}  // namespace fcap::capture::detail
