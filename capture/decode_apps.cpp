@@ -230,3 +230,91 @@ void Decoder::dhcp6(Bytes b) {
 }
 
 }  // namespace fcap::capture::detail
+
+namespace fcap::capture::detail {
+
+namespace {
+
+// Kerberos 4's message types (the low bit of the byte is the byte order).
+const char* krb4_type(unsigned type) {
+    switch (type) {
+    case 2: return "KDC_REQUEST";
+    case 4: return "KDC_REPLY";
+    case 6: return "APPL_REQUEST";
+    case 8: return "APPL_REQUEST_MUTUAL";
+    case 10: return "ERR_REPLY";
+    case 12: return "PRIVATE";
+    case 14: return "SAFE";
+    case 16: return "APPL_ERR";
+    case 126: return "DIE";
+    default: return nullptr;
+    }
+}
+
+}  // namespace
+
+// Kerberos on UDP 88: the version; for version 4 the message type and the
+// principal's name.instance@realm, as tcpdump's krb_print.  A string that
+// runs to the capture's end gives up with [|krb].
+void Decoder::krb(Bytes b) {
+    if (!b.has(0, 1)) return truncated("krb");
+    unsigned version = b.u8(0);
+    if (version == 106 || version == 107) return put(" v5");
+    if (version < 1 || version > 4) return;
+    put(" v" + std::to_string(version));
+    if (version != 4) return;
+    if (!b.has(1, 1)) return truncated("krb");
+    bool little = b.u8(1) & 1;
+    unsigned type = b.u8(1) & 0xfe;
+    const char* name = krb4_type(type);
+    put(std::string(" ") + (little ? "le" : "be") + " " + (name ? name : "#" + std::to_string(type)) + ": ");
+    std::size_t at = 2;
+    // A NUL-terminated string; false where the capture ends first.
+    auto string = [&] {
+        std::string text;
+        for (;; ++at) {
+            if (!b.has(at, 1)) return put(text), truncated("krb"), false;
+            if (b.u8(at) == 0) return ++at, put(text), true;
+            print_char(text, b.u8(at));
+        }
+    };
+    auto principal = [&] { return string() && (put("."), string()) && (put("@"), string()); };
+    auto be_or_le16 = [&](std::size_t i) { return little ? std::uint16_t(b.u8(i) | b.u8(i + 1) << 8) : b.be16(i); };
+    switch (type) {
+    case 2:
+        if (!principal()) return;
+        at += 4;  // the time
+        if (!b.has(at, 1)) return truncated("krb");
+        put(" " + std::to_string(b.u8(at++) * 5) + "min ");
+        if (string()) put("."), string();
+        return;
+    case 6:
+        at += 2;
+        if (!b.has(at, 1)) return truncated("krb");
+        put("v" + std::to_string(b.u8(at++)) + " ");
+        if (!string()) return;
+        if (!b.has(at, 2)) return truncated("krb");
+        return put(" (" + std::to_string(b.u8(at)) + ") (" + std::to_string(b.u8(at + 1)) + ")");
+    case 4:
+        if (!principal()) return;
+        at += 10;
+        if (!b.has(at, 2)) return truncated("krb");
+        return put(" (" + std::to_string(be_or_le16(at)) + ")");
+    case 10: {
+        if (!principal()) return;
+        at += 4;
+        if (!b.has(at, 2)) return truncated("krb");
+        static const char* const errors[] = {"OK", "NAME_EXP", "SERVICE_EXP", "AUTH_EXP", "PKT_VER", "NAME_MAST_KEY_VER",
+                                             "SERV_MAST_KEY_VER", "BYTE_ORDER", "PRINCIPAL_UNKNOWN",
+                                             "PRINCIPAL_NOT_UNIQUE", "NULL_KEY"};
+        unsigned code = be_or_le16(at);
+        put(" " + (code < std::size(errors) ? std::string(errors[code]) : "#" + std::to_string(code)) + " ");
+        at += 4;
+        string();
+        return;
+    }
+    default: return put("(unknown)");
+    }
+}
+
+}  // namespace fcap::capture::detail

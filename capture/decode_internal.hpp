@@ -128,6 +128,7 @@ public:
     void openflow(Bytes b, std::uint32_t length);
     void resp(Bytes b, std::uint32_t length);
     void dhcp6(Bytes b);
+    void krb(Bytes b);
     void sctp(Bytes b, std::uint32_t length, const Endpoints& ends);  // decode_sctp.cpp
     void forces(Bytes b, std::uint32_t length);
     void rx(Bytes b, std::uint32_t length);  // decode_rx.cpp
