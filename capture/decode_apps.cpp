@@ -318,3 +318,52 @@ void Decoder::krb(Bytes b) {
 }
 
 }  // namespace fcap::capture::detail
+
+namespace fcap::capture::detail {
+
+// sFlow version 5 (sflow.org) on UDP 6343: the datagram header's agent,
+// as tcpdump without -v.
+void Decoder::sflow(Bytes b, std::uint32_t length) {
+    if (length < 28) {
+        if (!b.has(0, 4)) return cut("sflow");
+        return put("sFlowv" + std::to_string(b.be32(0)) + " [length " + std::to_string(length) + " < 28] (invalid)");
+    }
+    if (!b.has(0, 28)) return cut("sflow");
+    if (b.be32(0) != 5) return put("sFlow version " + std::to_string(b.be32(0)) + " packet not supported");
+    bool v4 = b.be32(4) == 1;
+    std::size_t id = v4 ? 12 : 24;
+    if (!b.has(id, 4)) return cut("sflow");
+    put(std::string("sFlowv5, ") + (v4 ? "IPv4 agent " + ipv4_text(b, 8) : "IPv6 agent " + ipv6_text(b, 8)) +
+        ", agent-id " + std::to_string(b.be32(id)) + ", length " + std::to_string(length));
+}
+
+// RADIUS (RFC 2865, 2866, 5176): the code, identifier and length.
+void Decoder::radius(Bytes b, std::uint32_t length) {
+    if (!b.has(0, 20)) return cut("radius");
+    std::uint32_t len = b.be16(2);
+    if (len < 20) return truncated("radius");
+    if (len > length) len = length;
+    unsigned code = b.u8(0);
+    const char* name = nullptr;
+    switch (code) {
+    case 1: name = "Access-Request"; break;
+    case 2: name = "Access-Accept"; break;
+    case 3: name = "Access-Reject"; break;
+    case 4: name = "Accounting-Request"; break;
+    case 5: name = "Accounting-Response"; break;
+    case 11: name = "Access-Challenge"; break;
+    case 12: name = "Status-Server"; break;
+    case 13: name = "Status-Client"; break;
+    case 40: name = "Disconnect-Request"; break;
+    case 41: name = "Disconnect-ACK"; break;
+    case 42: name = "Disconnect-NAK"; break;
+    case 43: name = "CoA-Request"; break;
+    case 44: name = "CoA-ACK"; break;
+    case 45: name = "CoA-NAK"; break;
+    default: name = "Unknown Command"; break;
+    }
+    put(std::string("RADIUS, ") + name + " (" + std::to_string(code) + "), id: " + hex(b.u8(1), 2) + " length: " +
+        std::to_string(len));
+}
+
+}  // namespace fcap::capture::detail

@@ -129,6 +129,8 @@ public:
     void resp(Bytes b, std::uint32_t length);
     void dhcp6(Bytes b);
     void krb(Bytes b);
+    void sflow(Bytes b, std::uint32_t length);
+    void radius(Bytes b, std::uint32_t length);
     void sctp(Bytes b, std::uint32_t length, const Endpoints& ends);  // decode_sctp.cpp
     void forces(Bytes b, std::uint32_t length);
     void rx(Bytes b, std::uint32_t length);  // decode_rx.cpp

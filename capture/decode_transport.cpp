@@ -271,6 +271,12 @@ bool Decoder::udp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std
     if (either(6696) || either(6697)) return babel(b, length), true;
     if ((sport >= 7000 && sport <= 7009) || (dport >= 7000 && dport <= 7009)) return rx(b, length), true;
     if (either(88)) return krb(b), true;
+    // Without -v only: the records and attributes -v shows are not decoded yet.
+    if (options_.verbose == 0) {
+        for (std::uint16_t port : {1645, 1646, 1700, 1812, 1813, 3799})
+            if (either(port)) return radius(b, length), true;
+        if (either(6343)) return sflow(b, length), true;
+    }
     if (either(49152)) return bcm_li(b), true;
     if (options_.verbose == 0 && (either(546) || either(547))) return dhcp6(b), true;  // -v: options not decoded yet
     if (either(3784) || either(3785) || either(4784) || either(6784)) return bfd(b, length, dport), true;
