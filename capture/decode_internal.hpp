@@ -134,6 +134,7 @@ public:
     void sctp(Bytes b, std::uint32_t length, const Endpoints& ends);  // decode_sctp.cpp
     void forces(Bytes b, std::uint32_t length);
     void rx(Bytes b, std::uint32_t length);  // decode_rx.cpp
+    void dccp(Bytes b, std::uint32_t length, const Endpoints& ends);  // decode_dccp.cpp
     void babel(Bytes b, std::uint32_t length);  // decode_babel.cpp
     void isakmp(Bytes b, std::uint32_t length, const Endpoints& ends);  // decode_isakmp.cpp
     void isakmp_nat(Bytes b, std::uint32_t length, const Endpoints& ends);

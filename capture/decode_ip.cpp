@@ -143,7 +143,9 @@ void Decoder::ipv4(Bytes b, std::uint32_t length) {
         // Not the first fragment: no transport header here.
         return put(ends.src + " > " + ends.dst + ": ip-proto-" + std::to_string(proto));
     }
-    if (proto != 6 && proto != 17 && proto != 132) {  // (tcpdump's DCCP printer too prints addresses and ports; ours does not yet)
+    // TCP, UDP, SCTP and DCCP print the addresses with their ports.
+    bool with_ports = proto == 6 || proto == 17 || proto == 132 || (proto == 33 && options_.verbose == 0);
+    if (!with_ports) {
         put(ends.src + " > " + ends.dst + ": ");
         ends.shown = true;
     }
@@ -435,7 +437,7 @@ void Decoder::ipv6(Bytes b, std::uint32_t length) {
         case 59: prefix(); return put("no next header");
         default:
             if (unsized && count > 0) return prefix(), cut("ip6");
-            if (next != 6 && next != 17 && next != 132) prefix();
+            if (next != 6 && next != 17 && next != 132 && (next != 33 || options_.verbose > 0)) prefix();
             return transport(next, rest, rest_length, ends);
         }
         if (!rest.has(0, size)) return cut("ip6");

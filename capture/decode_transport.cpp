@@ -93,6 +93,9 @@ void Decoder::transport(std::uint8_t proto, Bytes b, std::uint32_t length, const
     case 103: return pim(b, length, ends);
     case 112: return vrrp(b, length, ends);
     case 132: return sctp(b, length, ends);
+    case 33:
+        if (options_.verbose > 0) return put("DCCP" + len);  // -v's checksum, sequence number and options: not yet
+        return dccp(b, length, ends);
     default: {
         const char* name = ip_protocol_name(proto);
         if (name) return put(std::string(name) + len);
