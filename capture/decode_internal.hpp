@@ -146,6 +146,7 @@ public:
     void hsrp(Bytes b, std::uint32_t length);
     void bfd(Bytes b, std::uint32_t length, std::uint16_t port);
     void bcm_li(Bytes b);
+    void igmp(Bytes b, std::uint32_t length);
     std::uint16_t transport_checksum(Bytes b, std::uint32_t length, const Endpoints& ends, std::uint8_t proto);
     void icmp(Bytes b, std::uint32_t length, const Endpoints& ends);
     void icmp6(Bytes b, std::uint32_t length, const Endpoints& ends);  // decode_icmp6.cpp

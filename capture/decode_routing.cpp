@@ -218,3 +218,64 @@ void Decoder::bcm_li(Bytes b) {
 }
 
 }  // namespace fcap::capture::detail
+
+namespace fcap::capture::detail {
+
+// IGMP (RFC 1112, 2236, 3376): the message and its group, as tcpdump's
+// igmp_print without -v.  DVMRP and PIMv1 (also IGMP types) are named only.
+void Decoder::igmp(Bytes b, std::uint32_t length) {
+    if (!b.has(0, 1)) return cut("igmp");
+    unsigned type = b.u8(0);
+    auto group = [&] { return b.has(4, 4) ? ipv4_text(b, 4) : std::string(); };
+    switch (type) {
+    case 0x11: {
+        put("igmp query");
+        if (!b.has(0, 8)) return cut("igmp");
+        unsigned code = b.u8(1);
+        bool has_group = b.be32(4) != 0;
+        if (length == 8) {
+            put(code == 0 ? " v1" : " v2");
+            if (code != 0 && code != 100) put(" [max resp time " + std::to_string(code) + "]");  // 100: the default
+            if (has_group) put(" [gaddr " + group() + "]");
+        } else if (length >= 12) {
+            put(" v3");
+            std::uint32_t time = code < 128 ? code : ((code & 0x0f) | 0x10) << (((code & 0x70) >> 4) + 3);
+            if (code != 100) {
+                char text[32];
+                if (time < 600) std::snprintf(text, sizeof text, "%.1fs", time * 0.1);
+                put(" [max resp time " + (time < 600 ? std::string(text) : relative_time(time / 10)) + "]");
+            }
+            if (!b.has(0, 12)) return cut("igmp");
+            unsigned sources = b.be16(10);
+            if (has_group || sources) {
+                put(" [gaddr " + group());
+                if (sources) put(" {" + std::to_string(sources) + " source(s)}");
+                put("]");
+            }
+        } else {
+            put(" [invalid len " + std::to_string(length) + "]");
+        }
+        return;
+    }
+    case 0x12:
+        if (!b.has(4, 4)) return put("igmp v1 report"), cut("igmp");
+        return put("igmp v1 report " + group());
+    case 0x16:
+        if (!b.has(4, 4)) return put("igmp v2 report"), cut("igmp");
+        return put("igmp v2 report " + group());
+    case 0x17:
+        if (!b.has(4, 4)) return put("igmp leave"), cut("igmp");
+        return put("igmp leave " + group());
+    case 0x22:
+        if (length < 16 || length % 4) return put("igmp v3 report [invalid len " + std::to_string(length) + "]");
+        if (!b.has(6, 2)) return put("igmp v3 report"), cut("igmp");
+        return put("igmp v3 report, " + std::to_string(b.be16(6)) + " group record(s)");
+    default: {
+        char text[32];
+        std::snprintf(text, sizeof text, "igmp-%u", type);
+        return put(text);
+    }
+    }
+}
+
+}  // namespace fcap::capture::detail

@@ -66,13 +66,10 @@ void Decoder::transport(std::uint8_t proto, Bytes b, std::uint32_t length, const
     case 58: return icmp6(b, length, ends);
     case 4: return ipv4(b, length);
     case 41: return ipv6(b, length);
-    case 2: {
-        if (!b.has(0, 1)) return cut("igmp");
-        std::uint8_t t = b.u8(0);
-        const char* name = t == 0x11 ? "query" : t == 0x12 ? "report v1" : t == 0x16 ? "report v2"
-                         : t == 0x17 ? "leave" : t == 0x22 ? "report v3" : nullptr;
-        return put(std::string("igmp ") + (name ? name : "type " + hex(t, 2)) + len);
-    }
+    case 2:
+        if (b.has(0, 1) && (b.u8(0) == 0x13 || b.u8(0) == 0x14)) return put("IGMP" + len);  // DVMRP, PIMv1: not yet
+        if (options_.quiet) return put("igmp");
+        return igmp(b, length);
     case 47:
         if (!b.has(0, 4)) return cut("gre");
         return put("GREv" + std::to_string(b.u8(1) & 7) + ", proto " + hex(b.be16(2), 4) + len);
