@@ -279,3 +279,39 @@ void Decoder::igmp(Bytes b, std::uint32_t length) {
 }
 
 }  // namespace fcap::capture::detail
+
+namespace fcap::capture::detail {
+
+// RIP (RFC 2453) on UDP 520: version, command and length.
+void Decoder::rip(Bytes b, std::uint32_t length) {
+    if (!b.has(0, 4)) return put(" [|rip]");
+    unsigned command = b.u8(0);
+    static const char* const commands[] = {nullptr, "Request", "Response", "Trace on", "Trace off", "Poll", "Poll Entry"};
+    const char* name = command < std::size(commands) ? commands[command] : nullptr;
+    put("RIPv" + std::to_string(b.u8(1)) + ", " +
+        (name ? std::string(name) : "unknown command (" + std::to_string(command) + ")") + ", length: " +
+        std::to_string(length));
+}
+
+// AHCP (draft-chroboczek-ahcp) on UDP 5359: magic 43 and the version.
+void Decoder::ahcp(Bytes b, std::uint32_t length) {
+    put("AHCP");
+    if (length < 2) return put(" (invalid)");
+    if (!b.has(0, 2)) return cut("ahcp");
+    if (b.u8(0) != 43) return put(" (invalid)");
+    if (b.u8(1) != 1) return put(" unknown-version (" + std::to_string(b.u8(1)) + ")");
+    put(" Version 1");
+    if (length < 24) return put(" (invalid)");
+    if (!b.has(0, 24)) return cut("ahcp");
+}
+
+// PGM (RFC 3208), IP protocol 113: tcpdump prints the addresses again
+// with the ports, then the transport data unit's length.
+void Decoder::pgm(Bytes b, const Endpoints& ends) {
+    if (!b.has(0, 4)) return put(ends.src + " > " + ends.dst + ":"), cut("pgm");
+    put(ends.src + "." + std::to_string(b.be16(0)) + " > " + ends.dst + "." + std::to_string(b.be16(2)) + ": ");
+    if (!b.has(0, 16)) return cut("pgm");
+    put("PGM, length " + std::to_string(b.be16(14)));
+}
+
+}  // namespace fcap::capture::detail

@@ -90,6 +90,9 @@ void Decoder::transport(std::uint8_t proto, Bytes b, std::uint32_t length, const
     case 103: return pim(b, length, ends);
     case 112: return vrrp(b, length, ends);
     case 132: return sctp(b, length, ends);
+    case 113:
+        if (options_.verbose > 0) return put("PGM" + len);  // -v's details: not yet
+        return pgm(b, ends);
     case 33:
         if (options_.verbose > 0) return put("DCCP" + len);  // -v's checksum, sequence number and options: not yet
         return dccp(b, length, ends);
@@ -276,6 +279,8 @@ bool Decoder::udp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std
         for (std::uint16_t port : {1645, 1646, 1700, 1812, 1813, 3799})
             if (either(port)) return radius(b, length), true;
         if (either(6343)) return sflow(b, length), true;
+        if (either(520)) return rip(b, length), true;
+        if (either(5359)) return ahcp(b, length), true;
     }
     if (either(49152)) return bcm_li(b), true;
     if (options_.verbose == 0 && (either(546) || either(547))) return dhcp6(b), true;  // -v: options not decoded yet
