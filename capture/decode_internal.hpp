@@ -150,6 +150,7 @@ public:
     void rip(Bytes b, std::uint32_t length);
     void ahcp(Bytes b, std::uint32_t length);
     void pgm(Bytes b, const Endpoints& ends);
+    void rsvp(Bytes b, std::uint32_t length);
     std::uint16_t transport_checksum(Bytes b, std::uint32_t length, const Endpoints& ends, std::uint8_t proto);
     void icmp(Bytes b, std::uint32_t length, const Endpoints& ends);
     void icmp6(Bytes b, std::uint32_t length, const Endpoints& ends);  // decode_icmp6.cpp

@@ -315,3 +315,19 @@ void Decoder::pgm(Bytes b, const Endpoints& ends) {
 }
 
 }  // namespace fcap::capture::detail
+
+namespace fcap::capture::detail {
+
+// RSVP (RFC 2205, 3209), IP protocol 46: the message type, as tcpdump
+// without -v.
+void Decoder::rsvp(Bytes b, std::uint32_t length) {
+    if (!b.has(0, 8)) return cut("rsvp");
+    unsigned version = b.u8(0) >> 4, type = b.u8(1);
+    if (version != 1) return put("ERROR: RSVP version " + std::to_string(version) + " packet not supported");
+    static const char* const types[] = {nullptr, "Path", "Resv", "PathErr", "ResvErr", "PathTear", "ResvTear", "ResvConf"};
+    const char* name = type < std::size(types) ? types[type] : type == 20 ? "Hello" : nullptr;
+    put("RSVPv1 " + (name ? std::string(name) : "unknown (" + std::to_string(type) + ")") + " Message, length: " +
+        std::to_string(length));
+}
+
+}  // namespace fcap::capture::detail
