@@ -151,6 +151,7 @@ public:
     void ahcp(Bytes b, std::uint32_t length);
     void pgm(Bytes b, const Endpoints& ends);
     void rsvp(Bytes b, std::uint32_t length);
+    void mobility(Bytes b);
     std::uint16_t transport_checksum(Bytes b, std::uint32_t length, const Endpoints& ends, std::uint8_t proto);
     void icmp(Bytes b, std::uint32_t length, const Endpoints& ends);
     void icmp6(Bytes b, std::uint32_t length, const Endpoints& ends);  // decode_icmp6.cpp

@@ -331,3 +331,58 @@ void Decoder::rsvp(Bytes b, std::uint32_t length) {
 }
 
 }  // namespace fcap::capture::detail
+
+namespace fcap::capture::detail {
+
+// IPv6 mobility header (RFC 6275), next header 135: the message and its
+// main fields, as tcpdump without -v (the options are not shown).
+void Decoder::mobility(Bytes b) {
+    if (!b.has(0, 3)) return cut("mobility");
+    std::uint32_t size = (b.u8(1) + 1u) * 8;
+    unsigned type = b.u8(2);
+    static const char* const names[] = {"BRR", "HoTI", "CoTI", "HoT", "CoT", "BU", "BA", "BE"};
+    static const std::uint32_t minimum[] = {8, 16, 16, 24, 24, 12, 12, 24};
+    if (type < std::size(names) && size < minimum[type])
+        return put("(header length " + std::to_string(size) + " is too small for type " + std::to_string(type) + ")"),
+               cut("mobility");
+    put("mobility: " + (type < std::size(names) ? std::string(names[type]) : "type-#" + std::to_string(type)));
+    char text[32];
+    switch (type) {
+    case 0:
+    case 1:
+    case 2: return;
+    case 3:
+    case 4:
+        if (!b.has(6, 2)) return cut("mobility");
+        std::snprintf(text, sizeof text, " nonce id=0x%x", b.be16(6));
+        return put(text);
+    case 5: {
+        if (!b.has(6, 2)) return cut("mobility");
+        put(" seq#=" + std::to_string(b.be16(6)));
+        if (!b.has(8, 1)) return cut("mobility");
+        unsigned flags = b.u8(8);
+        if (flags & 0xf0)
+            put(std::string(" ") + (flags & 0x80 ? "A" : "") + (flags & 0x40 ? "H" : "") + (flags & 0x20 ? "L" : "") +
+                (flags & 0x10 ? "K" : ""));
+        if (!b.has(10, 2)) return cut("mobility");
+        return put(" lifetime=" + std::to_string(b.be16(10) << 2));
+    }
+    case 6:
+        if (!b.has(6, 1)) return cut("mobility");
+        put(" status=" + std::to_string(b.u8(6)));
+        if (!b.has(7, 1)) return cut("mobility");
+        if (b.u8(7) & 0x80) put(" K");
+        if (!b.has(8, 2)) return cut("mobility");
+        put(" seq#=" + std::to_string(b.be16(8)));
+        if (!b.has(10, 2)) return cut("mobility");
+        return put(" lifetime=" + std::to_string(b.be16(10) << 2));
+    case 7:
+        if (!b.has(6, 1)) return cut("mobility");
+        put(" status=" + std::to_string(b.u8(6)));
+        if (!b.has(8, 16)) return cut("mobility");
+        return put(" homeaddr " + ipv6_text(b, 8));
+    default: return put(" len=" + std::to_string(b.u8(1)));
+    }
+}
+
+}  // namespace fcap::capture::detail

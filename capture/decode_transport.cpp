@@ -90,6 +90,9 @@ void Decoder::transport(std::uint8_t proto, Bytes b, std::uint32_t length, const
     case 103: return pim(b, length, ends);
     case 112: return vrrp(b, length, ends);
     case 132: return sctp(b, length, ends);
+    case 135:
+        if (!v6 || options_.verbose > 0) return put("Mobility" + len);  // -v's options: not yet
+        return mobility(b);
     case 46:
         if (options_.verbose > 0) return put("RSVP" + len);  // -v's objects: not yet
         return rsvp(b, length);
