@@ -106,6 +106,7 @@ void Decoder::vrrp(Bytes b, std::uint32_t length, const Endpoints& ends) {
         put(", intvl " + std::to_string((auth & 0xf) << 8 | b.u8(5)) + "cs, length " + std::to_string(length));
     }
     if (options_.verbose == 0) return;
+    if (length < 8) return cut("vrrp");  // shorter than the fixed header
     unsigned count = b.u8(3);
     if (options_.verify_checksums && b.has(0, length)) {
         std::uint16_t computed = version == 3 ? transport_checksum(b, length, ends, 112)
@@ -116,11 +117,11 @@ void Decoder::vrrp(Bytes b, std::uint32_t length, const Endpoints& ends) {
             put(text);
         }
     }
-    put(count > 1 ? ", addrs(" + std::to_string(count) + "): " : std::string(", addrs: "));
+    put(count > 1 ? ", addrs(" + std::to_string(count) + "):" : std::string(", addrs:"));
     std::size_t at = 8, size = ends.v6 ? 16 : 4;
     for (unsigned i = 0; i < count; ++i, at += size) {
         if (!b.has(at, size)) return cut("vrrp");
-        put((i ? "," : "") + (ends.v6 ? ipv6_text(b, at) : ipv4_text(b, at)));
+        put((i ? "," : " ") + (ends.v6 ? ipv6_text(b, at) : ipv4_text(b, at)));
     }
     if (version == 2 && auth == 1) {
         if (!b.has(at, 1)) return cut("vrrp");
