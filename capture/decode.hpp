@@ -45,6 +45,24 @@ private:
     std::unordered_map<std::string, Base> bases_;
 };
 
+// ISAKMP's initiators by cookie (tcpdump's cookie cache: the last 20 IKEv1
+// exchanges seen begin), so a later packet is marked I or R by its source.
+class IsakmpInitiators {
+public:
+    void record(std::uint64_t cookie, const std::string& initiator, const std::string& responder);
+    // 'I', 'R' or '?' for a packet from `src` to `dst`; 0 when the cookie is unknown.
+    char role(std::uint64_t cookie, const std::string& src, const std::string& dst) const;
+
+private:
+    struct Entry {
+        std::uint64_t cookie = 0;
+        std::string initiator, responder;
+        bool used = false;
+    };
+    Entry entries_[20];
+    unsigned next_ = 0;
+};
+
 struct DecodeOptions {
     bool link_header = false;  // -e: the MAC addresses, EtherType and frame length
     bool port_names = true;    // without -n: well-known port numbers by name
@@ -53,6 +71,7 @@ struct DecodeOptions {
     bool verify_checksums = true;  // -K off: no IPv4, TCP or UDP checksum verdicts under -v
     bool suppress_default_print = false;  // -x/-X/-A: no hex of undecoded payloads (the dump has them)
     TcpConversations* conversations = nullptr;  // relative TCP numbers; null: absolute (-S)
+    IsakmpInitiators* isakmp = nullptr;  // IKEv1's initiators; null: none known
 };
 
 struct Decoded {

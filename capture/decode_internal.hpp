@@ -136,6 +136,7 @@ public:
         bool v6 = false;
         bool fragment = false;       // part of a fragmented datagram: no checksum
         std::uint32_t address_sum = 0;  // the pseudo-header's addresses, summed
+        std::uint8_t ttl = 255;      // IPv4's TTL or IPv6's hop limit (VRRP shows it)
     };
     void transport(std::uint8_t proto, Bytes b, std::uint32_t length, const Endpoints& ends);
     void tcp(Bytes b, std::uint32_t length, const Endpoints& ends);
@@ -151,7 +152,35 @@ public:
     void text_protocol(Bytes b, std::uint32_t length, const char* name, const char* layer, bool http);
     void ssh(Bytes b, std::uint32_t length);
     void tcp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length);
-    bool udp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length);
+    bool udp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length, const Endpoints& ends);
+    // decode_apps.cpp: applications over TCP, after the segment's length
+    void openflow(Bytes b, std::uint32_t length);
+    void resp(Bytes b, std::uint32_t length);
+    void dhcp6(Bytes b);
+    void krb(Bytes b);
+    void sflow(Bytes b, std::uint32_t length);
+    void radius(Bytes b, std::uint32_t length);
+    void sctp(Bytes b, std::uint32_t length, const Endpoints& ends);  // decode_sctp.cpp
+    void forces(Bytes b, std::uint32_t length);
+    void rx(Bytes b, std::uint32_t length);  // decode_rx.cpp
+    void dccp(Bytes b, std::uint32_t length, const Endpoints& ends);  // decode_dccp.cpp
+    void babel(Bytes b, std::uint32_t length);  // decode_babel.cpp
+    void isakmp(Bytes b, std::uint32_t length, const Endpoints& ends);  // decode_isakmp.cpp
+    void isakmp_nat(Bytes b, std::uint32_t length, const Endpoints& ends);
+    // decode_routing.cpp: routing and redundancy protocols
+    void pim(Bytes b, std::uint32_t length, const Endpoints& ends);
+    void vrrp(Bytes b, std::uint32_t length, const Endpoints& ends);
+    void ospf(Bytes b, std::uint32_t length, bool v6);
+    void eigrp(Bytes b, std::uint32_t length);
+    void hsrp(Bytes b, std::uint32_t length);
+    void bfd(Bytes b, std::uint32_t length, std::uint16_t port);
+    void bcm_li(Bytes b);
+    void igmp(Bytes b, std::uint32_t length);
+    void rip(Bytes b, std::uint32_t length);
+    void ahcp(Bytes b, std::uint32_t length);
+    void pgm(Bytes b, const Endpoints& ends);
+    void rsvp(Bytes b, std::uint32_t length);
+    void mobility(Bytes b);
     std::uint16_t transport_checksum(Bytes b, std::uint32_t length, const Endpoints& ends, std::uint8_t proto);
     void icmp(Bytes b, std::uint32_t length, const Endpoints& ends);
     void icmp6(Bytes b, std::uint32_t length, const Endpoints& ends);  // decode_icmp6.cpp

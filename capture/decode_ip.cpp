@@ -135,6 +135,7 @@ void Decoder::ipv4(Bytes b, std::uint32_t length) {
         put(")\n    ");
     }
     Endpoints ends{ipv4_text(b, 12), ipv4_text(b, 16)};
+    ends.ttl = b.u8(8);
     ends.fragment = (frag & 0x3fff) != 0;
     ends.address_sum = ones_sum(b, 12, 4) + ones_sum(b, final_destination(b, header), 4);
     std::uint32_t payload_length = total - header;
@@ -142,7 +143,9 @@ void Decoder::ipv4(Bytes b, std::uint32_t length) {
         // Not the first fragment: no transport header here.
         return put(ends.src + " > " + ends.dst + ": ip-proto-" + std::to_string(proto));
     }
-    if (proto != 6 && proto != 17) {  // (tcpdump's SCTP and DCCP printers too print addresses and ports; ours do not yet)
+    // TCP, UDP, SCTP and DCCP print the addresses with their ports.
+    bool with_ports = proto == 6 || proto == 17 || proto == 132 || (proto == 33 && options_.verbose == 0);
+    if (!with_ports) {
         put(ends.src + " > " + ends.dst + ": ");
         ends.shown = true;
     }
@@ -354,6 +357,7 @@ void Decoder::ipv6(Bytes b, std::uint32_t length) {
             std::to_string(payload_length) + ") ");
     }
     Endpoints ends{ipv6_text(b, 8), ipv6_text(b, 24)};
+    ends.ttl = b.u8(7);
     ends.v6 = true;
     ends.address_sum = ones_sum(b, 8, 32);
     std::uint32_t rest_length = datagram_length;
@@ -433,7 +437,7 @@ void Decoder::ipv6(Bytes b, std::uint32_t length) {
         case 59: prefix(); return put("no next header");
         default:
             if (unsized && count > 0) return prefix(), cut("ip6");
-            if (next != 6 && next != 17) prefix();
+            if (next != 6 && next != 17 && next != 132 && (next != 33 || options_.verbose > 0)) prefix();
             return transport(next, rest, rest_length, ends);
         }
         if (!rest.has(0, size)) return cut("ip6");

@@ -66,13 +66,10 @@ void Decoder::transport(std::uint8_t proto, Bytes b, std::uint32_t length, const
     case 58: return icmp6(b, length, ends);
     case 4: return ipv4(b, length);
     case 41: return ipv6(b, length);
-    case 2: {
-        if (!b.has(0, 1)) return cut("igmp");
-        std::uint8_t t = b.u8(0);
-        const char* name = t == 0x11 ? "query" : t == 0x12 ? "report v1" : t == 0x16 ? "report v2"
-                         : t == 0x17 ? "leave" : t == 0x22 ? "report v3" : nullptr;
-        return put(std::string("igmp ") + (name ? name : "type " + hex(t, 2)) + len);
-    }
+    case 2:
+        if (b.has(0, 1) && (b.u8(0) == 0x13 || b.u8(0) == 0x14)) return put("IGMP" + len);  // DVMRP, PIMv1: not yet
+        if (options_.quiet) return put("igmp");
+        return igmp(b, length);
     case 47: return gre(b, length);  // decode_tunnel.cpp
     case 50:
         if (!b.has(0, 8)) return cut("esp");
@@ -86,9 +83,23 @@ void Decoder::transport(std::uint8_t proto, Bytes b, std::uint32_t length, const
         inner.shown = true;
         return transport(b.u8(0), b.from(size), length > size ? length - std::uint32_t(size) : 0, inner);
     }
-    case 132:
-        if (!b.has(0, 4)) return cut("sctp");
-        return put("SCTP, ports " + std::to_string(b.be16(0)) + " > " + std::to_string(b.be16(2)) + len);
+    case 88: return eigrp(b, length);
+    case 89: return ospf(b, length, v6);
+    case 103: return pim(b, length, ends);
+    case 112: return vrrp(b, length, ends);
+    case 132: return sctp(b, length, ends);
+    case 135:
+        if (!v6 || options_.verbose > 0) return put("Mobility" + len);  // -v's options: not yet
+        return mobility(b);
+    case 46:
+        if (options_.verbose > 0) return put("RSVP" + len);  // -v's objects: not yet
+        return rsvp(b, length);
+    case 113:
+        if (options_.verbose > 0) return put("PGM" + len);  // -v's details: not yet
+        return pgm(b, ends);
+    case 33:
+        if (options_.verbose > 0) return put("DCCP" + len);  // -v's checksum, sequence number and options: not yet
+        return dccp(b, length, ends);
     default: {
         const char* name = ip_protocol_name(proto);
         if (name) return put(std::string(name) + len);
@@ -179,6 +190,9 @@ void Decoder::tcp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std
     if (either(21)) return put(": "), text_protocol(b, length, "FTP", "ftp", false);
     if (either(80) || either(8080)) return put(": "), text_protocol(b, length, "HTTP", "http", true);
     if (either(53)) return dns(b, length, true, false);
+    if (either(179)) return put(": BGP");  // tcpdump decodes the messages only under -v
+    if (either(6379)) return resp(b, length);
+    if (either(6633) || either(6653)) return openflow(b, length);
 }
 
 // tcpdump's rule (print-tcp.c): with ACK set, the first packet of a
@@ -243,7 +257,7 @@ void Decoder::udp(Bytes b, std::uint32_t length, const Endpoints& ends) {
     // The printers read up to the IP datagram's end, as tcpdump's snapend
     // lets them, even past a UDP length that says less.
     Bytes payload = b.from(8);
-    if (!options_.quiet && udp_payload(b.be16(0), b.be16(2), payload, length)) return;
+    if (!options_.quiet && udp_payload(b.be16(0), b.be16(2), payload, length, ends)) return;
     if (ulen > length && !ends.fragment)
         put("UDP, bad length " + std::to_string(ulen) + " > " + std::to_string(length));
     else
@@ -251,13 +265,31 @@ void Decoder::udp(Bytes b, std::uint32_t length, const Endpoints& ends) {
 }
 
 // The applications tcpdump names by port; false when none applies.
-bool Decoder::udp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length) {
+bool Decoder::udp_payload(std::uint16_t sport, std::uint16_t dport, Bytes b, std::uint32_t length,
+                          const Endpoints& ends) {
     auto either = [&](std::uint16_t port) { return sport == port || dport == port; };
     if (tunnel_payload(sport, dport, b, length)) return true;  // decode_tunnel.cpp
     if (either(53)) return dns(b, length, false, false), true;
     if (either(5353)) return dns(b, length, false, true), true;
     if (either(67) || either(68)) return bootp(b, length), true;
     if (either(123)) return ntp(b, length), true;
+    if (either(500) || either(7500) || either(8500)) return isakmp(b, length, ends), true;
+    if (either(4500)) return isakmp_nat(b, length, ends), true;
+    if (either(1985)) return hsrp(b, length), true;
+    if (either(6696) || either(6697)) return babel(b, length), true;
+    if ((sport >= 7000 && sport <= 7009) || (dport >= 7000 && dport <= 7009)) return rx(b, length), true;
+    if (either(88)) return krb(b), true;
+    // Without -v only: the records and attributes -v shows are not decoded yet.
+    if (options_.verbose == 0) {
+        for (std::uint16_t port : {1645, 1646, 1700, 1812, 1813, 3799})
+            if (either(port)) return radius(b, length), true;
+        if (either(6343)) return sflow(b, length), true;
+        if (either(520)) return rip(b, length), true;
+        if (either(5359)) return ahcp(b, length), true;
+    }
+    if (either(49152)) return bcm_li(b), true;
+    if (options_.verbose == 0 && (either(546) || either(547))) return dhcp6(b), true;  // -v: options not decoded yet
+    if (either(3784) || either(3785) || either(4784) || either(6784)) return bfd(b, length, dport), true;
     return false;
 }
 

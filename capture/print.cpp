@@ -83,6 +83,7 @@ Printer::Printer(std::FILE* out, int dlt, const Options& options) : out_(out), d
     decode_.verify_checksums = !options.dont_verify_checksums;
     decode_.suppress_default_print = options.hex > 0 || options.hex_ascii > 0 || options.ascii;
     if (!options.absolute_tcp) decode_.conversations = &conversations_;
+    decode_.isakmp = &isakmp_;
 }
 
 std::string Printer::timestamp(std::int64_t sec, std::int64_t usec) {

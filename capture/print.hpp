@@ -32,6 +32,7 @@ private:
     Options options_;  // a copy: a printer may outlive the options it was given
     DecodeOptions decode_;
     TcpConversations conversations_;
+    IsakmpInitiators isakmp_;
     bool have_first_ = false;
     unsigned long packets_ = 0;  // for -#
     // Seconds and microseconds apart, as the file has them (tcpdump does
