@@ -3,6 +3,7 @@
 // exit status 0.  Live cases capture on the loopback interface, filtered
 // to a UDP port of their own, and send a fixed number of datagrams to
 // 127.0.0.1 only.
+#include "support/netns/inet.hpp"
 #include "support/netns/netns.hpp"
 #include "support/netns/process.hpp"
 #include "support/pcap_file.hpp"
@@ -51,18 +52,7 @@ bool root() { return geteuid() == 0; }
     if (!root()) GTEST_SKIP() << "live capture needs CAP_NET_RAW (run the tests as root)"
 
 void send_udp(std::uint16_t port, int count) {
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    ASSERT_GE(fd, 0);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(port);
-    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    for (int i = 0; i < count; ++i) {
-        char payload[32];
-        int n = std::snprintf(payload, sizeof payload, "fcap-cli %d", i);
-        sendto(fd, payload, std::size_t(n), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
-    }
-    close(fd);
+    ASSERT_EQ(tools::send_udp_to_loopback(port, count, "fcap-cli"), count);
 }
 
 TEST(FcapCli, BadExpressionShowsTheCaret) {

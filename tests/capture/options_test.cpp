@@ -1,5 +1,6 @@
 // The tcpdump options people script with, held against tcpdump 4.99 where
 // it is installed: -Z, --time-stamp-precision / --nano, -L, --print, -N.
+#include "support/netns/inet.hpp"
 #include "support/netns/netns.hpp"
 #include "support/netns/process.hpp"
 #include "support/pcap_file.hpp"
@@ -190,13 +191,7 @@ TEST(FcapUser, LiveCaptureDropsEverything) {
     EXPECT_EQ(eff, "\t0000000000000000");
     EXPECT_EQ(prm, "\t0000000000000000");
     EXPECT_EQ(status_field(pid, "CapAmb"), "\t0000000000000000");
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(port);
-    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    for (int i = 0; i < 5; ++i) sendto(fd, "z", 1, 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
-    close(fd);
+    EXPECT_EQ(tools::send_udp_to_loopback(port, 5, "z"), 5);
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     c.signal(SIGINT);
     EXPECT_EQ(c.wait(10000), 0) << tools::read_text(err.string());

@@ -5,6 +5,7 @@
 // runs on a fake clock (tcpdump rotates by the wall clock, not by the
 // packets' time stamps) and once live on the loopback interface.
 #include "capture/rotating_writer.hpp"
+#include "support/netns/inet.hpp"
 #include "support/netns/netns.hpp"
 #include "support/netns/process.hpp"
 #include "support/pcap_file.hpp"
@@ -227,14 +228,7 @@ TEST(FcapRotate, BadValuesFailAsTcpdump) {
 }
 
 void send_udp(std::uint16_t port, int count) {
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    ASSERT_GE(fd, 0);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(port);
-    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    for (int i = 0; i < count; ++i) sendto(fd, "rotate", 6, 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
-    close(fd);
+    ASSERT_EQ(tools::send_udp_to_loopback(port, count, "rotate"), count);
 }
 
 // Live, -G 1 -W 2: packets a second and more apart go to two files named

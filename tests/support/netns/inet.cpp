@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <unistd.h>
 
 namespace fcap::tools {
 
@@ -27,6 +28,23 @@ std::uint16_t internet_checksum(const std::uint8_t* p, std::size_t n) {
     if (n & 1) sum += std::uint32_t(p[n - 1] << 8);
     while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
     return std::uint16_t(~sum);
+}
+
+int send_udp_to_loopback(std::uint16_t port, int count, const std::string& prefix) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return 0;
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(port);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int sent = 0;
+    for (int i = 0; i < count; ++i) {
+        std::string payload = prefix + " " + std::to_string(i);
+        sent += sendto(fd, payload.data(), payload.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) ==
+                ssize_t(payload.size());
+    }
+    close(fd);
+    return sent;
 }
 
 }  // namespace fcap::tools

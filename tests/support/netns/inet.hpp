@@ -19,6 +19,11 @@ socklen_t socket_address(int family, const std::string& host, std::uint16_t port
 // header or an ICMP message carries it.
 std::uint16_t internet_checksum(const std::uint8_t* p, std::size_t n);
 
+// Sends `count` UDP datagrams "PREFIX 0", "PREFIX 1", ... to 127.0.0.1:port
+// (the live capture tests' traffic, inside their own namespace); how many
+// went out.
+int send_udp_to_loopback(std::uint16_t port, int count, const std::string& prefix);
+
 // Appends `v` in network byte order: the frames tests build by hand.
 inline void put16(std::vector<std::uint8_t>& b, std::uint16_t v) {
     b.push_back(std::uint8_t(v >> 8));
