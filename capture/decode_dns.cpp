@@ -205,6 +205,90 @@ public:
         return end + 4;
     }
 
+    // One EDNS option of an OPT record (RFC 6891): its name, and its data as
+    // tcpdump 4.99 shows it; the position after it, 0 if cut.
+    std::size_t edns_option(std::size_t at, std::string& s) const {
+        static const char* const names[] = {nullptr, "LLQ", "UL", "NSID", nullptr, "DAU", "DHU", "N3U", "ECS",
+                                            "EXPIRE", "COOKIE", "KEEPALIVE", "PADDING", "CHAIN", "KEY-TAG",
+                                            nullptr, "CLIENT-TAG", "SERVER-TAG"};
+        if (!b_.has(at, 2)) return 0;
+        unsigned code = b_.be16(at);
+        s += code < std::size(names) && names[code] ? names[code] : "Opt" + std::to_string(code);
+        if (!b_.has(at + 2, 2)) return 0;
+        std::size_t len = b_.be16(at + 2), d = at + 4;
+        if (!b_.has(d, len)) return 0;
+        if (len == 0) return d;
+        s += " ";
+        auto list = [&](const char* (*name)(unsigned)) {
+            for (std::size_t i = 0; i < len; ++i) {
+                if (i) s += " ";
+                const char* n = name(b_.u8(d + i));
+                s += n ? n : "Alg_" + std::to_string(b_.u8(d + i));
+            }
+        };
+        switch (code) {
+        case 8: {  // client subnet: family, source and scope prefix lengths, the address's first bytes
+            unsigned family = len >= 4 ? b_.be16(d) : 0, source = b_.u8(d + 2), scope = b_.u8(d + 3);
+            std::size_t bytes = len - 4, full = family == 1 ? 4 : 16;
+            if (len < 4 || (family != 1 && family != 2) || bytes > full || source > full * 8 || scope > full * 8) {
+                s += "(invalid)";
+                break;
+            }
+            std::uint8_t padded[16] = {};
+            for (std::size_t i = 0; i < bytes; ++i) padded[i] = b_.u8(d + 4 + i);
+            Bytes a(padded, full);
+            s += (family == 1 ? ipv4_text(a, 0) : ipv6_text(a, 0)) + "/" + std::to_string(source) + "/" +
+                 std::to_string(scope);
+            break;
+        }
+        case 10:  // cookie: client (8 bytes), then the server's
+            if (len < 8 || (len > 8 && len < 16) || len > 40) {
+                s += "(invalid)";
+                break;
+            }
+            for (std::size_t i = 0; i < len; ++i) s += (i == 8 ? " " : "") + hex(b_.u8(d + i), 2).substr(2);
+            break;
+        case 11:
+            if (len != 2) s += "(invalid)";
+            else {
+                char t[32];
+                std::snprintf(t, sizeof t, "%0.1f sec", b_.be16(d) / 10.0);
+                s += t;
+            }
+            break;
+        case 9: s += len != 4 ? "(invalid)" : std::to_string(b_.be32(d)) + " sec"; break;
+        case 12: s += "(" + std::to_string(len) + ")"; break;
+        case 14:
+            if (len % 2) s += "(invalid)";
+            else
+                for (std::size_t i = 0; i < len; i += 2) s += (i ? " " : "") + std::to_string(b_.be16(d + i));
+            break;
+        case 5:
+            list([](unsigned a) -> const char* {
+                static const char* const algs[] = {"DELETE", "RSAMD5", "DH", "DS", nullptr, "RSASHA1",
+                                                   "DSA-NSEC3-SHA1", "RSASHA1-NSEC3-SHA1", "RSASHA256", nullptr,
+                                                   "RSASHA512", nullptr, "ECC-GOST", "ECDSAP256SHA256",
+                                                   "ECDSAP384SHA384", "ED25519", "ED448"};
+                if (a < std::size(algs)) return algs[a];
+                return a == 252 ? "INDIRECT" : a == 253 ? "PRIVATEDNS" : a == 254 ? "PRIVATEOID" : nullptr;
+            });
+            break;
+        case 6:
+            list([](unsigned a) -> const char* {
+                return a == 1 ? "SHA-1" : a == 2 ? "SHA-256" : a == 3 ? "GOST_R_34.11-94" : a == 4 ? "SHA-384" : nullptr;
+            });
+            break;
+        case 7: list([](unsigned a) -> const char* { return a == 1 ? "SHA-1" : nullptr; }); break;
+        case 13:
+            if (!name(d, s, nullptr)) return 0;
+            break;
+        default:
+            for (std::size_t i = 0; i < len; ++i) s += hex(b_.u8(d + i), 2).substr(2);
+            break;
+        }
+        return d + len;
+    }
+
     // " A 192.0.2.1"; the position after the record, 0 if cut.
     std::size_t record(std::size_t at, std::string& s, bool mdns, int verbose) const {
         if (verbose) {
@@ -313,7 +397,15 @@ public:
         case 41:
             s += " UDPsize=" + std::to_string(c);
             if (opt_flags & 0x8000) s += " DO";
-            if (rd < rp) s += " [...]";  // EDNS options: not decoded yet
+            if (rd < rp) {
+                s += " [";
+                for (std::size_t o = rd; o < rp;) {
+                    o = edns_option(o, s);
+                    if (!o) return 0;
+                    if (o < rp) s += ",";
+                }
+                s += "]";
+            }
             break;
         default: break;
         }
@@ -349,6 +441,18 @@ void Decoder::dns(Bytes b, std::uint32_t length, bool over_tcp, bool mdns) {
                                       " updateM", " updateMA",  " zoneInit", " zoneRef"};
     unsigned opcode = (flags >> 11) & 0xf;
     std::string s;
+    // -vv: the records of a section after `label` (" ns:"), "," between
+    // them, while the capture lasts; false when it ends before they do.
+    auto section = [&](std::size_t& at, const char* label, unsigned count) {
+        for (unsigned i = 0; i < count; ++i) {
+            if (at >= b.size()) return false;
+            s += i ? "," : label;
+            at = m.record(at, s, mdns, options_.verbose);
+            if (!at) return false;
+        }
+        return true;
+    };
+    const bool all_sections = options_.verbose > 1;
     if (flags & 0x8000) {
         // The extended rcode sits in an OPT record of the additional section.
         unsigned rcode = flags & 0xf;
@@ -390,6 +494,12 @@ void Decoder::dns(Bytes b, std::uint32_t length, bool over_tcp, bool mdns) {
         at = 12;
         for (unsigned i = 0; i < qd; ++i) {
             if (i) s += ",";
+            if (all_sections) {
+                s += " q:";
+                at = m.question(at, s, mdns);
+                if (!at) return put(s), truncated("domain");
+                continue;
+            }
             at = m.skip_name(at);
             if (!at) return put(s), truncated("domain");
             at += 4;
@@ -401,6 +511,8 @@ void Decoder::dns(Bytes b, std::uint32_t length, bool over_tcp, bool mdns) {
             at = m.record(at, s, mdns, options_.verbose);
             if (!at) return put(s), truncated("domain");
         }
+        if (all_sections && (!section(at, " ns:", ns) || !section(at, " ar:", ar)))
+            return put(s), truncated("domain");
     } else {
         s = std::to_string(id) + ops[opcode] + (flags & 0x0100 ? "+" : "") + (flags & 0x0010 ? "%" : "");
         if (flags & 0x6cf) s += " [b2&3=" + hex(flags, 1) + "]";
@@ -419,6 +531,8 @@ void Decoder::dns(Bytes b, std::uint32_t length, bool over_tcp, bool mdns) {
             at = m.question(at, s, mdns);
             if (!at) return put(s), truncated("domain");
         }
+        if (all_sections && (!section(at, "", an) || !section(at, " ns:", ns) || !section(at, " ar:", ar)))
+            return put(s), truncated("domain");
     }
     put(s + " (" + std::to_string(length) + ")");
 }

@@ -138,7 +138,8 @@ void Decoder::tcp(Bytes b, std::uint32_t length, const Endpoints& ends) {
         s += ", cksum " + hex(b.be16(16), 4) +
              (computed == 0 ? " (correct)" : " (incorrect -> " + hex(checksum_should_be(b.be16(16), computed), 4) + ")");
     }
-    if ((flags & (tcp_syn | tcp_fin | tcp_rst)) || payload > 0) {
+    // -vv shows the sequence number of every segment, a bare ACK's too.
+    if (options_.verbose > 1 || (flags & (tcp_syn | tcp_fin | tcp_rst)) || payload > 0) {
         s += ", seq " + std::to_string(seq);
         if (payload > 0) s += ":" + std::to_string(std::uint32_t(seq + payload));
     }
