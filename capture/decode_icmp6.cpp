@@ -442,8 +442,7 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
         break;
     case 144:
     case 146: {
-        char id[16];
-        std::snprintf(id, sizeof id, "0x%04x", b.be16(4));
+        const std::string id = hex(b.be16(4), 4);
         s = type == 144 ? "ha discovery request" : "mobile router solicitation";
         if (!b.has(4, 2)) return put(s), cut("icmp6");
         s += std::string(", id ") + id;
@@ -453,8 +452,7 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
         s = "ha discovery reply";
         if (options_.verbose > 0) {
             // RFC 6275: the id, then the home agents' addresses.
-            char id[16];
-            std::snprintf(id, sizeof id, "0x%04x", b.be16(4));
+            const std::string id = hex(b.be16(4), 4);
             put(s + ", length " + std::to_string(length));
             if (!b.has(4, 2)) return cut("icmp6");
             put(std::string(", id ") + id);
@@ -468,8 +466,7 @@ void Decoder::icmp6(Bytes b, std::uint32_t length, const Endpoints& ends) {
     case 147:
         s = "mobile router advertisement";
         if (options_.verbose > 0) {
-            char id[16];
-            std::snprintf(id, sizeof id, "0x%04x", b.be16(4));
+            const std::string id = hex(b.be16(4), 4);
             std::uint8_t flags = b.u8(6);
             put(s + ", length " + std::to_string(length));
             if (!b.has(4, 2)) return cut("icmp6");
